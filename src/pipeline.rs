@@ -1,0 +1,78 @@
+//! The whole chain for callers: a [`Classifier`] holds a loaded model, its tokenizer, thresholds and
+//! label schema, and turns documents into [`DocReport`]s (segment → score → decide).
+
+use std::path::Path;
+
+use crate::decide::{decide, Decision, Thresholds};
+use crate::error::Result;
+use crate::labels::LabelSet;
+use crate::model::{load_backend, score, Backend, BackendKind, ModelDir, Tokenizer, UnitScores};
+use crate::report::{DocReport, UnitRecord};
+use crate::text::{segment, Document};
+
+/// Units per forward pass. Units of many documents are packed together, sorted by length.
+pub const BATCH_SIZE: usize = 32;
+
+/// A loaded model ready to classify.
+pub struct Classifier {
+    /// The model directory (spec and paths).
+    pub dir: ModelDir,
+    /// Decision thresholds (from `thresholds.toml`, possibly overridden).
+    pub thresholds: Thresholds,
+    tokenizer: Tokenizer,
+    backend: Box<dyn Backend>,
+}
+
+impl Classifier {
+    /// Loads `models/<name>` with the chosen backend, and checks the model's labels against `labels`.
+    pub fn load(path: &Path, kind: BackendKind, labels: &LabelSet) -> Result<Self> {
+        let dir = ModelDir::open(path)?;
+        labels.check_model("technique", dir.spec.techniques())?;
+        let thresholds = Thresholds::load(&dir.thresholds())?;
+        let tokenizer = Tokenizer::load(&dir.tokenizer(), dir.spec.max_len)?;
+        let backend = load_backend(&dir, kind)?;
+        Ok(Classifier { dir, thresholds, tokenizer, backend })
+    }
+
+    /// Scores unit texts (any number; batched internally), in input order.
+    pub fn score(&self, texts: &[&str]) -> Result<Vec<UnitScores>> {
+        score(self.backend.as_ref(), &self.tokenizer, texts, BATCH_SIZE)
+    }
+
+    /// Decides one scored unit.
+    pub fn decide(&self, scores: &UnitScores, text: &str, start: usize) -> Decision {
+        decide(&self.dir.spec, &self.thresholds, scores, text, start)
+    }
+
+    /// Classifies documents; their units are scored together so batches stay full.
+    pub fn classify(&self, docs: &[Document]) -> Result<Vec<DocReport>> {
+        let units: Vec<Vec<_>> = docs.iter().map(|d| segment(&d.text)).collect();
+        let texts: Vec<&str> = units.iter().flatten().map(|u| u.text.as_str()).collect();
+        let mut scores = self.score(&texts)?.into_iter();
+        let model = self.dir.spec.id();
+        let mut out = Vec::with_capacity(docs.len());
+        for (doc, units) in docs.iter().zip(&units) {
+            let mut records = Vec::with_capacity(units.len());
+            for u in units {
+                let s = scores.next().expect("one score per unit");
+                let d = self.decide(&s, &u.text, u.start);
+                records.push(UnitRecord {
+                    schema: crate::SCHEMA.to_string(),
+                    model: model.clone(),
+                    doc: doc.id.clone(),
+                    unit: u.index,
+                    start: u.start,
+                    end: u.end,
+                    text: u.text.clone(),
+                    paragraph: u.paragraph,
+                    loaded: d.loaded,
+                    loaded_score: d.loaded_score,
+                    loaded_threshold: self.thresholds.loaded,
+                    techniques: d.techniques,
+                });
+            }
+            out.push(DocReport { doc: doc.id.clone(), units: records });
+        }
+        Ok(out)
+    }
+}

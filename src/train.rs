@@ -1,0 +1,495 @@
+//! Training (feature `torch`): multi-task fine-tuning of the encoder and heads with masked losses,
+//! a fixed seed, per-epoch checkpoints, a log, checkpoint selection and thresholds on dev data only.
+//!
+//! Data (LABELING-GUIDE.md, family 3), all read from the data root:
+//! - PTC-2020 train lines. `loaded` = the line overlaps a gold span (the SLC rule). Token targets:
+//!   the `any` channel from every span; technique channels from spans whose PTC class maps to one
+//!   2023 technique (labels/techniques.toml `ptc`). The merged PTC classes (`ptc_ambiguous`) are
+//!   resolved by the paragraph's 2023 labels when exactly one candidate is there, else masked.
+//! - SemEval-2023 train paragraph labels of the same (PTC train) articles give the 23 sentence
+//!   targets: a technique absent from the paragraph is negative for its lines; a present one is
+//!   positive for a one-line paragraph or for a line whose PTC span maps to it, else unknown (masked).
+//!   SemEval-2023 train also holds the PTC dev articles: they are left out, since PTC dev is the
+//!   tuning set. The SemEval-2023 dev (= PTC test) articles are never read here.
+//! - BABE SG2 minus its held-out links (optional): `loaded` only (biased / not).
+//!
+//! Dev (tuning, checkpoint choice): PTC dev lines (SLC) and their SemEval-2023 paragraph labels.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use ndarray::{Array2, Array3};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::data::{load_babe, load_ptc, load_semeval, Article, PtcSplit};
+use crate::decide::Thresholds;
+use crate::error::{Error, Result};
+use crate::eval::{article_lines, best_threshold, Counts};
+use crate::labels::LabelSet;
+use crate::model::torch::{Targets, TorchModel, Trainer};
+use crate::model::{score, Batch, Encoded, ModelSpec, Tokenizer, UnitScores};
+
+/// Everything a training run needs; `framemark train --help` documents each.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    /// Data root (`../shared/data`).
+    pub data: PathBuf,
+    /// Base model directory: `config.json`, `model.safetensors`, `tokenizer.json`.
+    pub base: PathBuf,
+    /// What the base is, for framemark.json and the model card.
+    pub base_name: String,
+    /// Run directory: `train.log`, `checkpoints/`, and the finished model in `model/`.
+    pub out: PathBuf,
+    /// Model name written into framemark.json.
+    pub name: String,
+    /// Model version written into framemark.json.
+    pub version: String,
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// Units per step.
+    pub batch_size: usize,
+    /// Peak learning rate (linear warm-up over 6% of steps, then linear decay).
+    pub lr: f64,
+    /// Weight of the token (evidence) loss.
+    pub token_weight: f64,
+    /// Seed for head initialisation, dropout and shuffling.
+    pub seed: u64,
+    /// Longest unit in tokens.
+    pub max_len: usize,
+    /// Use only the first N training and dev examples (smoke runs).
+    pub limit: Option<usize>,
+    /// Add BABE train sentences as `loaded` examples.
+    pub babe: bool,
+    /// libtorch intra-op threads.
+    pub threads: i32,
+}
+
+/// One training unit with its (masked) targets.
+#[derive(Debug, Clone)]
+struct Example {
+    text: String,
+    sentence: Vec<f32>,
+    sentence_mask: Vec<f32>,
+    /// (start, end, token channel) char spans within `text`.
+    spans: Vec<(usize, usize, usize)>,
+    /// Per token channel: whether token targets are known for this unit.
+    channel_mask: Vec<f32>,
+}
+
+/// How each PTC-2020 class maps into the 23 techniques.
+struct PtcMap {
+    /// Class → candidate technique indices (one = unambiguous).
+    targets: HashMap<String, Vec<usize>>,
+}
+
+impl PtcMap {
+    fn new(labels: &LabelSet, techniques: &[String]) -> Self {
+        let ptc_classes = [
+            "Appeal_to_Authority", "Appeal_to_fear-prejudice", "Bandwagon,Reductio_ad_hitlerum",
+            "Black-and-White_Fallacy", "Causal_Oversimplification", "Doubt", "Exaggeration,Minimisation",
+            "Flag-Waving", "Loaded_Language", "Name_Calling,Labeling", "Repetition", "Slogans",
+            "Thought-terminating_Cliches", "Whataboutism,Straw_Men,Red_Herring",
+        ];
+        let mut targets = HashMap::new();
+        for c in ptc_classes {
+            if let Some(names) = labels.ptc_to_2023(c) {
+                let idx = names.iter().filter_map(|n| techniques.iter().position(|t| t == n)).collect();
+                targets.insert(c.to_string(), idx);
+            }
+        }
+        PtcMap { targets }
+    }
+}
+
+/// Builds examples from PTC lines + SemEval-2023 paragraph labels of the same articles.
+fn ptc_examples(articles: &[Article], paras: &[crate::data::Paragraph], techniques: &[String], map: &PtcMap) -> Vec<Example> {
+    let n = techniques.len();
+    // representable channels: the technique can get span targets from some PTC class
+    let mut representable = vec![false; n + 1];
+    representable[0] = true;
+    for idx in map.targets.values() {
+        for &t in idx {
+            representable[t + 1] = true;
+        }
+    }
+    let mut para_of: HashMap<(&str, usize), (&[String], usize)> = HashMap::new();
+    for p in paras {
+        for &l in &p.lines {
+            para_of.insert((p.article.as_str(), l), (&p.labels, p.lines.len()));
+        }
+    }
+    let mut out = Vec::new();
+    for art in articles {
+        for (i, line) in art.lines.iter().enumerate() {
+            let trimmed = line.text.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let lead = line.text.chars().take_while(|c| c.is_whitespace()).count();
+            let (start, len) = (line.start + lead, trimmed.chars().count());
+            let para = para_of.get(&(art.id.as_str(), i)).copied();
+            let mut sentence = vec![0.0; n + 1];
+            let mut sentence_mask = vec![0.0; n + 1];
+            sentence[0] = if art.line_is_propaganda(i) { 1.0 } else { 0.0 };
+            sentence_mask[0] = 1.0;
+            let mut channel_mask: Vec<f32> = representable.iter().map(|&r| if r { 1.0 } else { 0.0 }).collect();
+            let mut spans = Vec::new();
+            let mut span_techniques: HashSet<usize> = HashSet::new();
+            for s in art.spans.iter().filter(|s| s.start < start + len && s.end > start) {
+                let (a, b) = (s.start.max(start) - start, s.end.min(start + len) - start);
+                spans.push((a, b, 0));
+                let Some(cands) = map.targets.get(&s.technique) else { continue };
+                let resolved: Vec<usize> = if cands.len() == 1 {
+                    cands.clone()
+                } else {
+                    let in_para: Vec<usize> = cands
+                        .iter()
+                        .copied()
+                        .filter(|&t| para.is_some_and(|(l, _)| l.contains(&techniques[t])))
+                        .collect();
+                    if in_para.len() == 1 {
+                        in_para
+                    } else {
+                        for &t in cands {
+                            channel_mask[t + 1] = 0.0;
+                        }
+                        Vec::new()
+                    }
+                };
+                for t in resolved {
+                    spans.push((a, b, t + 1));
+                    span_techniques.insert(t);
+                }
+            }
+            for (t, name) in techniques.iter().enumerate() {
+                let (target, known) = match para {
+                    Some((labels, _)) if !labels.contains(name) => (0.0, true),
+                    Some((_, 1)) => (1.0, true),
+                    _ if span_techniques.contains(&t) => (1.0, true),
+                    _ => (0.0, false),
+                };
+                sentence[t + 1] = target;
+                sentence_mask[t + 1] = if known { 1.0 } else { 0.0 };
+            }
+            out.push(Example { text: trimmed.to_string(), sentence, sentence_mask, spans, channel_mask });
+        }
+    }
+    out
+}
+
+struct Prepared {
+    enc: Encoded,
+    example: Example,
+}
+
+fn targets(batch: &[&Prepared], n_sent: usize, n_tok: usize) -> Targets {
+    let seq = batch.iter().map(|p| p.enc.ids.len()).max().unwrap_or(0);
+    let b = batch.len();
+    let mut t = Targets {
+        sentence: Array2::zeros((b, n_sent)),
+        sentence_mask: Array2::zeros((b, n_sent)),
+        tokens: Array3::zeros((b, seq, n_tok)),
+        token_mask: Array3::zeros((b, seq, n_tok)),
+    };
+    for (i, p) in batch.iter().enumerate() {
+        for k in 0..n_sent {
+            t.sentence[[i, k]] = p.example.sentence[k];
+            t.sentence_mask[[i, k]] = p.example.sentence_mask[k];
+        }
+        for (j, &(s, e)) in p.enc.offsets.iter().enumerate() {
+            if (s, e) == (0, 0) {
+                continue;
+            }
+            for c in 0..n_tok {
+                t.token_mask[[i, j, c]] = p.example.channel_mask[c];
+            }
+            for &(a, b2, c) in &p.example.spans {
+                if s < b2 && e > a {
+                    t.tokens[[i, j, c]] = 1.0;
+                }
+            }
+        }
+    }
+    t
+}
+
+/// The dev set: PTC dev lines with SLC gold and their paragraphs' 2023 labels.
+struct Dev {
+    texts: Vec<String>,
+    loaded_gold: Vec<bool>,
+    /// (paragraph labels, indices into `texts`)
+    paragraphs: Vec<(Vec<String>, Vec<usize>)>,
+    /// Gold `any` token labels per text, from span overlap, filled after tokenising.
+    spans: Vec<Vec<(usize, usize)>>,
+}
+
+fn build_dev(articles: &[Article], paras: &[crate::data::Paragraph], limit: Option<usize>) -> Dev {
+    let lines = article_lines(articles);
+    let lines = &lines[..limit.unwrap_or(lines.len()).min(lines.len())];
+    let mut index: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut dev = Dev { texts: Vec::new(), loaded_gold: Vec::new(), paragraphs: Vec::new(), spans: Vec::new() };
+    for &(a, i) in lines {
+        let art = &articles[a];
+        let line = &art.lines[i];
+        let lead = line.text.chars().take_while(|c| c.is_whitespace()).count();
+        let trimmed = line.text.trim();
+        let (start, len) = (line.start + lead, trimmed.chars().count());
+        index.insert((a, i), dev.texts.len());
+        dev.texts.push(trimmed.to_string());
+        dev.loaded_gold.push(art.line_is_propaganda(i));
+        dev.spans.push(
+            art.spans
+                .iter()
+                .filter(|s| s.start < start + len && s.end > start)
+                .map(|s| (s.start.max(start) - start, s.end.min(start + len) - start))
+                .collect(),
+        );
+    }
+    let art_idx: HashMap<&str, usize> = articles.iter().enumerate().map(|(k, a)| (a.id.as_str(), k)).collect();
+    for p in paras {
+        let a = art_idx[p.article.as_str()];
+        let members: Vec<usize> = p.lines.iter().filter_map(|&l| index.get(&(a, l)).copied()).collect();
+        if !members.is_empty() {
+            dev.paragraphs.push((p.labels.clone(), members));
+        }
+    }
+    dev
+}
+
+/// Scores of the dev set and what they give: SLC F1 at the best threshold, and tuned thresholds.
+struct DevResult {
+    slc_f1: f64,
+    thresholds: Thresholds,
+    paragraph_micro_f1: f64,
+}
+
+/// Tunes every threshold on dev scores (never on held-out data).
+fn tune(dev: &Dev, scores: &[UnitScores], techniques: &[String]) -> DevResult {
+    let loaded: Vec<f32> = scores.iter().map(|s| s.sentence[0]).collect();
+    let (t_loaded, slc_f1) = best_threshold(&loaded, &dev.loaded_gold);
+    // Paragraph score of a technique: its best probability over the paragraph's loaded lines, since
+    // only loaded units carry techniques.
+    let para_score = |t: usize, members: &[usize]| {
+        members.iter().filter(|&&m| loaded[m] >= t_loaded).map(|&m| scores[m].sentence[t + 1]).fold(0.0f32, f32::max)
+    };
+    let (mut all_s, mut all_g) = (Vec::new(), Vec::new());
+    let mut per: Vec<(Vec<f32>, Vec<bool>)> = Vec::new();
+    for (t, name) in techniques.iter().enumerate() {
+        let s: Vec<f32> = dev.paragraphs.iter().map(|(_, m)| para_score(t, m)).collect();
+        let g: Vec<bool> = dev.paragraphs.iter().map(|(l, _)| l.contains(name)).collect();
+        all_s.extend_from_slice(&s);
+        all_g.extend_from_slice(&g);
+        per.push((s, g));
+    }
+    let (t_default, _) = best_threshold(&all_s, &all_g);
+    let mut techniques_th = std::collections::BTreeMap::new();
+    let mut total = Counts::default();
+    for (t, name) in techniques.iter().enumerate() {
+        let (s, g) = &per[t];
+        // Fewer than 10 dev positives is too few to tune a label of its own.
+        let th = if g.iter().filter(|&&x| x).count() >= 10 {
+            let (th, _) = best_threshold(s, g);
+            techniques_th.insert(name.clone(), th);
+            th
+        } else {
+            t_default
+        };
+        for (&x, &y) in s.iter().zip(g) {
+            total.add(x >= th, y);
+        }
+    }
+    // Evidence threshold: token-level F1 of the `any` channel against gold span tokens.
+    let (mut tok_s, mut tok_g) = (Vec::new(), Vec::new());
+    for (sc, spans) in scores.iter().zip(&dev.spans) {
+        for (k, &(a, b)) in sc.token_offsets.iter().enumerate() {
+            tok_s.push(sc.tokens[[k, 0]]);
+            tok_g.push(spans.iter().any(|&(s, e)| a < e && b > s));
+        }
+    }
+    let (t_evidence, _) = best_threshold(&tok_s, &tok_g);
+    DevResult {
+        slc_f1,
+        paragraph_micro_f1: total.f1(),
+        thresholds: Thresholds {
+            loaded: t_loaded,
+            evidence: t_evidence,
+            techniques: techniques_th,
+            technique_default: t_default,
+        },
+    }
+}
+
+struct Log {
+    file: std::fs::File,
+}
+
+impl Log {
+    fn line(&mut self, msg: &str) {
+        eprintln!("{msg}");
+        // The log is a convenience copy of stderr; a failed write must not stop training.
+        let _ = writeln!(self.file, "{msg}");
+    }
+}
+
+/// Runs training; returns the finished model directory (`<out>/model`).
+pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
+    tch::set_num_threads(cfg.threads);
+    std::fs::create_dir_all(cfg.out.join("checkpoints")).map_err(|e| Error::io(&cfg.out, e))?;
+    let log_path = cfg.out.join("train.log");
+    let mut log = Log { file: std::fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))? };
+    log.line(&format!("framemark train: {cfg:?}"));
+
+    let techniques: Vec<String> = labels.techniques().iter().map(|l| l.name.clone()).collect();
+    let map = PtcMap::new(labels, &techniques);
+    let train_articles = load_ptc(&cfg.data, PtcSplit::Train)?;
+    let dev_articles = load_ptc(&cfg.data, PtcSplit::Dev)?;
+    let (train_paras, missed_t) = load_semeval(&cfg.data, "train", &train_articles)?;
+    let (dev_paras, missed_d) = load_semeval(&cfg.data, "train", &dev_articles)?;
+    log.line(&format!(
+        "PTC train {} articles, dev {}; SemEval-2023 paragraphs aligned: train {} (missed {missed_t}), dev {} (missed {missed_d})",
+        train_articles.len(),
+        dev_articles.len(),
+        train_paras.len(),
+        dev_paras.len()
+    ));
+    let mut examples = ptc_examples(&train_articles, &train_paras, &techniques, &map);
+    let n_ptc = examples.len();
+    if cfg.babe {
+        let (babe, _held_out) = load_babe(&cfg.data)?;
+        for s in babe {
+            let mut sentence_mask = vec![0.0; techniques.len() + 1];
+            sentence_mask[0] = 1.0;
+            let mut sentence = vec![0.0; techniques.len() + 1];
+            sentence[0] = if s.biased { 1.0 } else { 0.0 };
+            examples.push(Example {
+                text: s.text,
+                sentence,
+                sentence_mask,
+                spans: Vec::new(),
+                channel_mask: vec![0.0; techniques.len() + 1],
+            });
+        }
+    }
+    log.line(&format!("examples: {} PTC lines + {} BABE sentences", n_ptc, examples.len() - n_ptc));
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    if let Some(n) = cfg.limit {
+        examples.shuffle(&mut rng);
+        examples.truncate(n);
+    }
+
+    // Channels with enough span supervision get their own evidence at inference.
+    let mut channel_spans = vec![0usize; techniques.len() + 1];
+    for e in &examples {
+        for &(_, _, c) in &e.spans {
+            channel_spans[c] += 1;
+        }
+    }
+    let token_supervised: Vec<bool> = channel_spans.iter().map(|&n| n >= 30).collect();
+    let mut sentence_labels = vec!["loaded".to_string()];
+    sentence_labels.extend(techniques.iter().cloned());
+    let mut token_labels = vec!["any".to_string()];
+    token_labels.extend(techniques.iter().cloned());
+    let spec = ModelSpec {
+        name: cfg.name.clone(),
+        version: cfg.version.clone(),
+        schema: crate::SCHEMA.to_string(),
+        base: cfg.base_name.clone(),
+        max_len: cfg.max_len,
+        sentence_labels,
+        token_labels,
+        token_supervised,
+    };
+
+    let tokenizer = Tokenizer::load(&cfg.base.join("tokenizer.json"), cfg.max_len)?;
+    let prepared: Vec<Prepared> = examples
+        .into_iter()
+        .map(|e| Ok(Prepared { enc: tokenizer.encode(&e.text)?, example: e }))
+        .collect::<Result<_>>()?;
+    let dev = build_dev(&dev_articles, &dev_paras, cfg.limit);
+
+    let device = tch::Device::cuda_if_available();
+    let model = TorchModel::from_base(&cfg.base, &spec, device, cfg.seed)?;
+    let mut trainer = Trainer::new(model, cfg.lr, cfg.token_weight)?;
+
+    // Length-bucketed batches (little padding), shuffled in order each epoch.
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    order.sort_by_key(|&i| prepared[i].enc.ids.len());
+    let mut batches: Vec<Vec<usize>> = order.chunks(cfg.batch_size.max(1)).map(|c| c.to_vec()).collect();
+    let total_steps = (batches.len() * cfg.epochs).max(1);
+    let warmup = (total_steps as f64 * 0.06).ceil().max(1.0);
+    let (n_sent, n_tok) = (spec.sentence_labels.len(), spec.token_labels.len());
+    let mut step = 0usize;
+    let mut best: Option<(f64, usize)> = None;
+    let started = Instant::now();
+    for epoch in 1..=cfg.epochs {
+        batches.shuffle(&mut rng);
+        let (mut sum_s, mut sum_t, mut n) = (0.0, 0.0, 0usize);
+        for b in &batches {
+            let items: Vec<&Prepared> = b.iter().map(|&i| &prepared[i]).collect();
+            let encs: Vec<&Encoded> = items.iter().map(|p| &p.enc).collect();
+            let lr = if (step as f64) < warmup {
+                cfg.lr * (step as f64 + 1.0) / warmup
+            } else {
+                cfg.lr * ((total_steps - step) as f64 / (total_steps as f64 - warmup)).max(0.0)
+            };
+            let (ls, lt) = trainer.step(&Batch::new(&encs), &targets(&items, n_sent, n_tok), lr)?;
+            sum_s += ls as f64;
+            sum_t += lt as f64;
+            n += 1;
+            step += 1;
+            if step % 50 == 0 {
+                log.line(&format!(
+                    "epoch {epoch} step {step}/{total_steps} lr {lr:.2e} loss sentence {:.4} token {:.4} ({:.0}s)",
+                    sum_s / n as f64,
+                    sum_t / n as f64,
+                    started.elapsed().as_secs_f64()
+                ));
+                (sum_s, sum_t, n) = (0.0, 0.0, 0);
+            }
+        }
+        let ckpt = cfg.out.join(format!("checkpoints/epoch-{epoch}.safetensors"));
+        trainer.model.save(&ckpt)?;
+        let texts: Vec<&str> = dev.texts.iter().map(String::as_str).collect();
+        let scores = score(&trainer.model, &tokenizer, &texts, 64)?;
+        let r = tune(&dev, &scores, &techniques);
+        log.line(&format!(
+            "epoch {epoch} done ({:.0}s): dev SLC F1 {:.4} (loaded threshold {:.2}), dev paragraph micro-F1 {:.4}; saved {}",
+            started.elapsed().as_secs_f64(),
+            r.slc_f1,
+            r.thresholds.loaded,
+            r.paragraph_micro_f1,
+            ckpt.display()
+        ));
+        if best.is_none_or(|(f, _)| r.slc_f1 > f) {
+            best = Some((r.slc_f1, epoch));
+        }
+    }
+    let (_, best_epoch) = best.ok_or_else(|| Error::Usage("no epochs run".into()))?;
+    log.line(&format!("best epoch on dev SLC F1: {best_epoch}"));
+
+    // Write the finished model directory from the best checkpoint, thresholds tuned on dev with it.
+    let model_dir = cfg.out.join("model");
+    std::fs::create_dir_all(&model_dir).map_err(|e| Error::io(&model_dir, e))?;
+    let copy = |from: &Path, to: &Path| std::fs::copy(from, to).map(|_| ()).map_err(|e| Error::io(from, e));
+    copy(&cfg.out.join(format!("checkpoints/epoch-{best_epoch}.safetensors")), &model_dir.join("model.safetensors"))?;
+    copy(&cfg.base.join("config.json"), &model_dir.join("config.json"))?;
+    copy(&cfg.base.join("tokenizer.json"), &model_dir.join("tokenizer.json"))?;
+    let spec_path = model_dir.join("framemark.json");
+    std::fs::write(&spec_path, serde_json::to_string_pretty(&spec)? + "\n").map_err(|e| Error::io(&spec_path, e))?;
+    let final_model = TorchModel::load(&crate::model::ModelDir::open(&model_dir)?, device)?;
+    let texts: Vec<&str> = dev.texts.iter().map(String::as_str).collect();
+    let scores = score(&final_model, &tokenizer, &texts, 64)?;
+    let r = tune(&dev, &scores, &techniques);
+    let th_path = model_dir.join("thresholds.toml");
+    let header = format!(
+        "# Chosen on PTC dev (SLC F1 {:.4}) and its SemEval-2023 paragraph labels (micro-F1 {:.4}), epoch {best_epoch}.\n",
+        r.slc_f1, r.paragraph_micro_f1
+    );
+    std::fs::write(&th_path, header + &r.thresholds.to_toml()).map_err(|e| Error::io(&th_path, e))?;
+    log.line(&format!("model written to {}", model_dir.display()));
+    Ok(model_dir)
+}

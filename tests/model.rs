@@ -1,0 +1,133 @@
+//! The shipped model on real documents: the seed articles (`../shared/seeds`, skipped with a
+//! message when absent) and, with `--features torch`, candle/torch parity.
+
+use std::path::PathBuf;
+
+use framemark::labels::LabelSet;
+use framemark::model::BackendKind;
+use framemark::pipeline::Classifier;
+use framemark::report::DocReport;
+use framemark::text::Document;
+
+fn model_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/framemark-minilm")
+}
+
+fn seeds() -> Option<Vec<Document>> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipping: ../shared/seeds not found");
+        return None;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    Some(
+        paths
+            .into_iter()
+            .map(|p| Document { id: p.file_name().unwrap().to_string_lossy().into(), text: std::fs::read_to_string(&p).unwrap() })
+            .collect(),
+    )
+}
+
+fn classify(kind: BackendKind, docs: &[Document]) -> Vec<DocReport> {
+    let clf = Classifier::load(&model_dir(), kind, &LabelSet::embedded()).expect("model loads");
+    clf.classify(docs).expect("classifies")
+}
+
+/// The "Soros funded/backed/influenced" sentences are Guilt_by_Association, with "Soros" in the
+/// evidence.
+#[test]
+fn seeds_soros_smear_is_guilt_by_association() {
+    let Some(docs) = seeds() else { return };
+    let reports = classify(BackendKind::Candle, &docs);
+    let mut seen = 0;
+    for (doc, rep) in docs.iter().zip(&reports) {
+        let chars: Vec<char> = doc.text.chars().collect();
+        for u in rep.units.iter().filter(|u| {
+            let t = u.text.to_lowercase();
+            t.contains("soros") && (t.contains("funded") || t.contains("backed") || t.contains("influenced"))
+        }) {
+            seen += 1;
+            let gba = u.techniques.iter().find(|t| t.label == "Guilt_by_Association");
+            let gba = gba.unwrap_or_else(|| panic!("{} unit {}: no Guilt_by_Association in {:?}: {}", rep.doc, u.unit, u.techniques, u.text));
+            let words: String = gba.evidence.iter().map(|&[s, e]| chars[s..e].iter().collect::<String>() + " ").collect();
+            assert!(words.contains("Soros"), "{} unit {}: evidence {words:?}", rep.doc, u.unit);
+        }
+    }
+    assert!(seen >= 2, "expected the Soros sentences in the seeds, saw {seen}");
+}
+
+/// The wire-style report (seed 003) is mostly unflagged.
+#[test]
+fn seeds_wire_report_is_mostly_unflagged() {
+    let Some(docs) = seeds() else { return };
+    let reports = classify(BackendKind::Candle, &docs);
+    let wire = reports.iter().find(|r| r.doc.starts_with("003")).expect("seed 003");
+    let loaded = wire.units.iter().filter(|u| u.loaded).count();
+    let share = loaded as f64 / wire.units.len() as f64;
+    let propaganda = reports.iter().find(|r| r.doc.starts_with("000")).expect("seed 000");
+    let share_000 = propaganda.units.iter().filter(|u| u.loaded).count() as f64 / propaganda.units.len() as f64;
+    eprintln!("loaded share: 003 {share:.2}, 000 {share_000:.2}");
+    assert!(share < 0.25, "003 loaded share {share:.2}");
+    assert!(share_000 > share, "000 ({share_000:.2}) should be more loaded than 003 ({share:.2})");
+}
+
+/// candle and rust-bert/tch load the same fp16 safetensors and agree on every seed unit.
+#[cfg(feature = "torch")]
+#[test]
+fn candle_and_torch_agree() {
+    let Some(docs) = seeds() else { return };
+    let labels = LabelSet::embedded();
+    let texts: Vec<String> = docs.iter().flat_map(|d| framemark::text::segment(&d.text)).map(|u| u.text).collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let a = Classifier::load(&model_dir(), BackendKind::Candle, &labels).unwrap().score(&texts).unwrap();
+    let b = Classifier::load(&model_dir(), BackendKind::Torch, &labels).unwrap().score(&texts).unwrap();
+    // Tolerance: both compute in f32 from the same fp16 weights; kernels differ in summation order.
+    const TOL: f32 = 2e-3;
+    let mut worst = 0.0f32;
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.token_offsets, y.token_offsets);
+        for (p, q) in x.sentence.iter().zip(&y.sentence) {
+            worst = worst.max((p - q).abs());
+        }
+        for (p, q) in x.tokens.iter().zip(y.tokens.iter()) {
+            worst = worst.max((p - q).abs());
+        }
+    }
+    eprintln!("candle/torch max abs probability difference over {} units: {worst:.2e}", texts.len());
+    assert!(worst <= TOL, "max difference {worst} > {TOL}");
+}
+
+/// A tiny training run end to end: data → examples → steps → checkpoint → model dir → loads.
+#[cfg(feature = "torch")]
+#[test]
+fn train_smoke() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if !data.is_dir() {
+        eprintln!("skipping: ../shared/data not found");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let cfg = framemark::train::TrainConfig {
+        data,
+        base: model_dir(),
+        base_name: "smoke".into(),
+        out: out.path().to_path_buf(),
+        name: "smoke".into(),
+        version: "0".into(),
+        epochs: 1,
+        batch_size: 8,
+        lr: 1e-5,
+        token_weight: 0.5,
+        seed: 1,
+        max_len: 64,
+        limit: Some(24),
+        babe: true,
+        threads: 2,
+    };
+    let dir = framemark::train::train(&cfg, &LabelSet::embedded()).expect("training runs");
+    let clf = Classifier::load(&dir, BackendKind::Candle, &LabelSet::embedded()).expect("trained model loads");
+    let r = clf.classify(&[Document { id: "x".into(), text: "They unleashed chaos.".into() }]).unwrap();
+    assert_eq!(r[0].units.len(), 1);
+    assert!(std::fs::read_to_string(out.path().join("train.log")).unwrap().contains("epoch 1 done"));
+}
