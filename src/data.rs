@@ -284,9 +284,68 @@ mod tests {
     }
 
     #[test]
+    fn authored_spans_are_char_offsets() {
+        let s: AuthoredSentence = serde_json::from_str(
+            r#"{"text":"Café owners slam the Soros-funded DA","techniques":["Guilt_by_Association"],"evidence":{"Guilt_by_Association":["Soros-funded"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.spans(), vec![(21, 33, "Guilt_by_Association")]);
+    }
+
+    #[test]
     fn lines_have_char_offsets() {
         let l = lines_of("é1\n\nabc");
         assert_eq!((l[0].start, l[0].end), (0, 2));
         assert_eq!((l[2].start, l[2].end, l[2].text.as_str()), (4, 7, "abc"));
     }
+}
+
+/// A framemark-authored training sentence (`labels/authored/techniques.jsonl`): written for the
+/// project, with its techniques and the exact words carrying each.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct AuthoredSentence {
+    /// The sentence.
+    pub text: String,
+    /// Its techniques (empty = not loaded).
+    pub techniques: Vec<String>,
+    /// Per technique, substrings of `text` that carry it.
+    #[serde(default)]
+    pub evidence: HashMap<String, Vec<String>>,
+}
+
+impl AuthoredSentence {
+    /// Char spans of every occurrence of each evidence string, per technique.
+    pub fn spans(&self) -> Vec<(usize, usize, &str)> {
+        let mut out = Vec::new();
+        for (label, words) in &self.evidence {
+            for w in words {
+                for (byte, _) in self.text.match_indices(w.as_str()) {
+                    let start = self.text[..byte].chars().count();
+                    out.push((start, start + w.chars().count(), label.as_str()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// Reads authored sentences; a malformed line or evidence not found in its text is an error naming
+/// the line.
+pub fn load_authored(path: &Path) -> Result<Vec<AuthoredSentence>> {
+    let mut out = Vec::new();
+    for (n, line) in read(path)?.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let s: AuthoredSentence =
+            serde_json::from_str(line).map_err(|e| bad(path, format!("line {}: {e}", n + 1)))?;
+        for (label, words) in &s.evidence {
+            if let Some(w) = words.iter().find(|w| w.is_empty() || !s.text.contains(w.as_str())) {
+                return Err(bad(path, format!("line {}: {label} evidence {w:?} is not in the text", n + 1)));
+            }
+        }
+        out.push(s);
+    }
+    Ok(out)
 }

@@ -39,9 +39,19 @@ impl Thresholds {
         toml::from_str(&raw).map_err(|e| Error::Model { path: path.into(), reason: e.to_string() })
     }
 
-    /// The TOML text.
+    /// The TOML text, values rounded to 4 decimals (f32 → TOML's f64 would print 0.4399999976).
     pub fn to_toml(&self) -> String {
-        toml::to_string(self).expect("thresholds are plain numbers and strings")
+        let r = |x: f32| ((x as f64) * 1e4).round() / 1e4;
+        let mut s = format!(
+            "loaded = {}\nevidence = {}\ntechnique_default = {}\n\n[techniques]\n",
+            r(self.loaded),
+            r(self.evidence),
+            r(self.technique_default)
+        );
+        for (name, v) in &self.techniques {
+            s += &format!("{name} = {}\n", r(*v));
+        }
+        s
     }
 
     /// The threshold of one technique.
@@ -177,6 +187,14 @@ mod tests {
             token_offsets: vec![(0, 4), (5, 14), (15, 20)],
             tokens: Array2::from_shape_vec((3, 3), tok.concat()).unwrap(),
         }
+    }
+
+    #[test]
+    fn thresholds_toml_round_trips() {
+        let t = th();
+        let text = t.to_toml();
+        assert!(text.contains("Doubt = 0.3\n"), "{text}");
+        assert_eq!(toml::from_str::<Thresholds>(&text).unwrap(), t);
     }
 
     #[test]

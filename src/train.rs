@@ -12,6 +12,9 @@
 //!   SemEval-2023 train also holds the PTC dev articles: they are left out, since PTC dev is the
 //!   tuning set. The SemEval-2023 dev (= PTC test) articles are never read here.
 //! - BABE SG2 minus its held-out links (optional): `loaded` only (biased / not).
+//! - framemark-authored sentences (`labels/authored/techniques.jsonl`, optional): written for the
+//!   project to cover techniques the corpora barely have (Guilt_by_Association above all), with
+//!   hard negatives; all 23 sentence targets and the evidence spans of each listed technique.
 //!
 //! Dev (tuning, checkpoint choice): PTC dev lines (SLC) and their SemEval-2023 paragraph labels.
 
@@ -64,6 +67,10 @@ pub struct TrainConfig {
     pub limit: Option<usize>,
     /// Add BABE train sentences as `loaded` examples.
     pub babe: bool,
+    /// Add multi-line SemEval-2023 train paragraphs as whole units.
+    pub paragraphs: bool,
+    /// framemark-authored sentences to add, and how many times each is repeated.
+    pub authored: Option<(PathBuf, usize)>,
     /// libtorch intra-op threads.
     pub threads: i32,
 }
@@ -179,6 +186,46 @@ fn ptc_examples(articles: &[Article], paras: &[crate::data::Paragraph], techniqu
         }
     }
     out
+}
+
+/// Multi-line SemEval-2023 paragraphs as whole units: their 23 labels are complete at this level,
+/// where their lines' labels are partly unknown. Sentence targets only (no token supervision).
+fn paragraph_examples(articles: &[Article], paras: &[crate::data::Paragraph], techniques: &[String]) -> Vec<Example> {
+    let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
+    let n = techniques.len();
+    paras
+        .iter()
+        .filter(|p| p.lines.len() > 1)
+        .map(|p| {
+            let art = by_id[p.article.as_str()];
+            let text = p.lines.iter().map(|&i| art.lines[i].text.trim()).collect::<Vec<_>>().join(" ");
+            let mut sentence = vec![0.0; n + 1];
+            sentence[0] = if p.lines.iter().any(|&i| art.line_is_propaganda(i)) { 1.0 } else { 0.0 };
+            for (t, name) in techniques.iter().enumerate() {
+                sentence[t + 1] = if p.labels.contains(name) { 1.0 } else { 0.0 };
+            }
+            Example { text, sentence, sentence_mask: vec![1.0; n + 1], spans: Vec::new(), channel_mask: vec![0.0; n + 1] }
+        })
+        .collect()
+}
+
+/// An authored sentence: every sentence target is known, and so is every token channel.
+fn authored_example(a: &crate::data::AuthoredSentence, techniques: &[String]) -> Result<Example> {
+    let n = techniques.len();
+    let index = |name: &str| {
+        techniques.iter().position(|t| t == name).ok_or_else(|| Error::Usage(format!("authored data: unknown technique {name:?}")))
+    };
+    let mut sentence = vec![0.0; n + 1];
+    sentence[0] = if a.techniques.is_empty() { 0.0 } else { 1.0 };
+    for t in &a.techniques {
+        sentence[index(t)? + 1] = 1.0;
+    }
+    let mut spans = Vec::new();
+    for (start, end, label) in a.spans() {
+        spans.push((start, end, 0));
+        spans.push((start, end, index(label)? + 1));
+    }
+    Ok(Example { text: a.text.clone(), sentence, sentence_mask: vec![1.0; n + 1], spans, channel_mask: vec![1.0; n + 1] })
 }
 
 struct Prepared {
@@ -374,7 +421,20 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
             });
         }
     }
-    log.line(&format!("examples: {} PTC lines + {} BABE sentences", n_ptc, examples.len() - n_ptc));
+    let n_babe = examples.len() - n_ptc;
+    if cfg.paragraphs {
+        let p = paragraph_examples(&train_articles, &train_paras, &techniques);
+        log.line(&format!("paragraphs: {} multi-line SemEval-2023 train paragraphs", p.len()));
+        examples.extend(p);
+    }
+    if let Some((path, repeat)) = &cfg.authored {
+        let authored = crate::data::load_authored(path)?;
+        for _ in 0..*repeat {
+            examples.extend(authored.iter().map(|a| authored_example(a, &techniques)).collect::<Result<Vec<_>>>()?);
+        }
+        log.line(&format!("authored: {} sentences x{repeat} from {}", authored.len(), path.display()));
+    }
+    log.line(&format!("examples: {} in all: {n_ptc} PTC lines, {n_babe} BABE sentences", examples.len()));
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     if let Some(n) = cfg.limit {
         examples.shuffle(&mut rng);

@@ -55,6 +55,15 @@ pub struct TrainArgs {
     /// Leave out the BABE sentences.
     #[arg(long)]
     no_babe: bool,
+    /// Leave out the multi-line SemEval-2023 paragraphs as whole-unit examples.
+    #[arg(long)]
+    no_paragraphs: bool,
+    /// framemark-authored training sentences (JSONL); `none` to leave them out.
+    #[arg(long, value_name = "FILE", default_value = "labels/authored/techniques.jsonl")]
+    authored: String,
+    /// How many times each authored sentence is repeated per epoch.
+    #[arg(long, default_value_t = 2)]
+    authored_repeat: usize,
     /// libtorch threads.
     #[arg(long, default_value_t = 2)]
     threads: i32,
@@ -85,6 +94,8 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         max_len: a.max_len,
         limit: a.limit,
         babe: !a.no_babe,
+        paragraphs: !a.no_paragraphs,
+        authored: (a.authored != "none").then(|| (PathBuf::from(&a.authored), a.authored_repeat)),
         threads: a.threads,
     };
     let dir = train(&cfg, &labels).context("training")?;
