@@ -41,6 +41,13 @@ pub enum Error {
     /// Writing a report failed.
     #[error("write: {0}")]
     Write(#[from] std::io::Error),
+    /// The HTTP server could not listen on its address, or failed while serving.
+    #[error("serve on {addr}: {source}")]
+    Serve {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// A command-line or config value is not valid.
     #[error("{0}")]
     Usage(String),

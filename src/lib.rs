@@ -3,8 +3,8 @@
 //!
 //! The modules follow the pipeline: [`text`] (inputs → units with char offsets) → [`model`] (encoder +
 //! heads; the only place tensors exist) → [`decide`] (scores + thresholds → labels + evidence) →
-//! [`report`] (renderers writing to `impl Write`). [`data`], [`eval`] and `train` (feature `torch`)
-//! read the labeled corpora in `../shared/data`.
+//! [`report`] (renderers writing to `impl Write`); [`serve`] answers the same records over HTTP.
+//! [`data`], [`eval`] and `train` (feature `torch`) read the labeled corpora in `../shared/data`.
 
 pub mod data;
 pub mod decide;
@@ -14,6 +14,7 @@ pub mod labels;
 pub mod model;
 pub mod pipeline;
 pub mod report;
+pub mod serve;
 pub mod text;
 #[cfg(feature = "torch")]
 pub mod train;

@@ -13,14 +13,15 @@ use crate::text::{segment, Document};
 /// Units per forward pass. Units of many documents are packed together, sorted by length.
 pub const BATCH_SIZE: usize = 32;
 
-/// A loaded model ready to classify.
+/// A loaded model ready to classify. It is `Send + Sync`: one instance serves concurrent callers
+/// (the HTTP server shares it between its inference threads).
 pub struct Classifier {
     /// The model directory (spec and paths).
     pub dir: ModelDir,
     /// Decision thresholds (from `thresholds.toml`, possibly overridden).
     pub thresholds: Thresholds,
     tokenizer: Tokenizer,
-    backend: Box<dyn Backend>,
+    backend: Box<dyn Backend + Send + Sync>,
 }
 
 impl Classifier {

@@ -5,4 +5,5 @@
 mod cli;
 mod labels;
 mod model;
+mod serve;
 mod text;

@@ -3,6 +3,7 @@
 
 mod classify;
 mod eval;
+mod serve;
 #[cfg(feature = "torch")]
 mod train;
 
@@ -34,6 +35,9 @@ enum Command {
     Classify(classify::ClassifyArgs),
     /// Score the model on a named evaluation set read from the data root.
     Eval(eval::EvalArgs),
+    /// Serve the classifier over HTTP: POST /v1/classify answers with the records of `classify
+    /// --format jsonl`; GET /healthz; GET /openapi.json.
+    Serve(serve::ServeArgs),
     /// Fine-tune a model (needs a build with `--features torch`; see scripts/setup-torch.sh).
     #[cfg(feature = "torch")]
     Train(train::TrainArgs),
@@ -118,6 +122,7 @@ pub fn run() -> Result<ExitCode> {
     match args.command {
         Command::Classify(a) => classify::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Serve(a) => serve::run(a),
         #[cfg(feature = "torch")]
         Command::Train(a) => train::run(a),
     }

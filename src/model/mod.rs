@@ -214,16 +214,33 @@ pub enum BackendKind {
     Torch,
 }
 
-/// Loads the chosen backend for a model directory.
-pub fn load_backend(dir: &ModelDir, kind: BackendKind) -> Result<Box<dyn Backend>> {
+/// Loads the chosen backend for a model directory. It can be shared between threads (the HTTP server
+/// runs several batches at once).
+pub fn load_backend(dir: &ModelDir, kind: BackendKind) -> Result<Box<dyn Backend + Send + Sync>> {
     match kind {
         BackendKind::Candle => Ok(Box::new(candle::CandleModel::load(dir)?)),
         #[cfg(feature = "torch")]
-        BackendKind::Torch => Ok(Box::new(torch::TorchModel::load(dir, ::tch::Device::cuda_if_available())?)),
+        BackendKind::Torch => Ok(Box::new(OneAtATime(std::sync::Mutex::new(torch::TorchModel::load(
+            dir,
+            ::tch::Device::cuda_if_available(),
+        )?)))),
         #[cfg(not(feature = "torch"))]
         BackendKind::Torch => Err(Error::Usage(
             "the torch backend needs a build with `--features torch` (see scripts/setup-torch.sh)".into(),
         )),
+    }
+}
+
+/// A backend that is `Send` but not `Sync` (tch tensors are not), shared by running one batch at a
+/// time; libtorch parallelises within a batch.
+#[cfg(feature = "torch")]
+struct OneAtATime<B>(std::sync::Mutex<B>);
+
+#[cfg(feature = "torch")]
+impl<B: Backend + Send> Backend for OneAtATime<B> {
+    fn forward(&self, batch: &Batch) -> Result<Outputs> {
+        // `forward` does not mutate the model, so a panic in another batch leaves nothing half-done.
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).forward(batch)
     }
 }
 

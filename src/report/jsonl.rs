@@ -89,6 +89,13 @@ pub fn write_outcome(w: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
     }
 }
 
+/// One unit record in its wire form, to embed in another JSON document (the `records` of the HTTP
+/// API, `crate::serve`): the same keys in the same order and the same rounding as a line of
+/// [`write_doc`].
+pub fn wire_unit(unit: &UnitRecord) -> impl Serialize + '_ {
+    WireUnit::from(unit)
+}
+
 /// Serialises a whole line first so that each record reaches `w` in one write: a failure mid-record
 /// (a closed pipe) does not leave half a JSON object behind a previous complete line.
 fn write_line(w: &mut impl Write, record: &impl Serialize) -> io::Result<()> {

@@ -379,25 +379,38 @@ impl<R: BufRead> Iterator for JsonlRecords<R> {
 /// record has none.
 fn parse_record(line: &str, at: String) -> Loaded {
     let record = match serde_json::from_str::<Value>(line) {
-        Ok(Value::Object(record)) => record,
-        Ok(_) => return Loaded::failed(at, "record is not a JSON object"),
+        Ok(record) => record,
         Err(err) => return Loaded::failed(at, format!("malformed JSON: {err}")),
     };
+    match record_document(record, &at) {
+        Ok(doc) => Loaded::Doc(doc),
+        Err(reason) => Loaded::failed(at, reason),
+    }
+}
+
+/// Checks one parsed `{"id": "..." | 123, "text": "..."}` record and makes it a [`Document`]; other
+/// fields are ignored. `default_id` is the id of a record without one. The `Err` is why the record
+/// cannot be used: not an object, an id that is neither string nor number, a missing or non-string
+/// `text`, or blank text. JSONL inputs and the HTTP API (`serve`) share these rules.
+pub fn record_document(record: Value, default_id: &str) -> std::result::Result<Document, String> {
+    let Value::Object(mut record) = record else {
+        return Err("record is not a JSON object".into());
+    };
     let id = match record.get("id") {
-        None | Some(Value::Null) => at.clone(),
+        None | Some(Value::Null) => default_id.to_string(),
         Some(Value::String(id)) => id.clone(),
         Some(Value::Number(id)) => id.to_string(),
-        Some(_) => return Loaded::failed(at, "\"id\" must be a string or a number"),
+        Some(_) => return Err("\"id\" must be a string or a number".into()),
     };
-    let text = match record.get("text") {
+    let text = match record.remove("text") {
         Some(Value::String(text)) => text,
-        None | Some(Value::Null) => return Loaded::failed(at, format!("record {id:?}: missing \"text\"")),
-        Some(_) => return Loaded::failed(at, format!("record {id:?}: \"text\" must be a string")),
+        None | Some(Value::Null) => return Err(format!("record {id:?}: missing \"text\"")),
+        Some(_) => return Err(format!("record {id:?}: \"text\" must be a string")),
     };
     if text.chars().all(is_space) {
-        return Loaded::failed(at, format!("record {id:?}: empty text"));
+        return Err(format!("record {id:?}: empty text"));
     }
-    Loaded::Doc(Document { id, text: text.clone() })
+    Ok(Document { id, text })
 }
 
 #[cfg(test)]

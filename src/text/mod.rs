@@ -8,7 +8,8 @@ pub mod input;
 pub mod segment;
 
 pub use input::{
-    jsonl_records, read_inputs, text_document, InputFormat, Inputs, JsonlRecords, Loaded, STDIN_ID, STDIN_PATH,
+    jsonl_records, read_inputs, record_document, text_document, InputFormat, Inputs, JsonlRecords, Loaded, STDIN_ID,
+    STDIN_PATH,
 };
 pub use segment::segment;
 
