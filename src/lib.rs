@@ -4,12 +4,16 @@
 //! The modules follow the pipeline: [`text`] (inputs → units with char offsets) → [`model`] (encoder +
 //! heads; the only place tensors exist) → [`decide`] (scores + thresholds → labels + evidence) →
 //! [`report`] (renderers writing to `impl Write`); [`serve`] answers the same records over HTTP.
-//! [`data`], [`eval`] and `train` (feature `torch`) read the labeled corpora in `../shared/data`.
+//! [`condition`] holds the `--fail-on` expressions over a report, [`export`] the Label Studio and
+//! doccano round trip. [`data`], [`eval`] and `train` (feature `torch`) read the labeled corpora in
+//! `../shared/data`.
 
+pub mod condition;
 pub mod data;
 pub mod decide;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod labels;
 pub mod model;
 pub mod pipeline;

@@ -72,7 +72,7 @@ impl Classifier {
                     techniques: d.techniques,
                 });
             }
-            out.push(DocReport { doc: doc.id.clone(), units: records });
+            out.push(DocReport { doc: doc.id.clone(), units: records, text: Some(doc.text.clone()) });
         }
         Ok(out)
     }

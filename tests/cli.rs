@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn fixtures() -> PathBuf {
+pub fn fixtures() -> PathBuf {
     root().join("tests/fixtures")
 }
 
@@ -45,7 +45,7 @@ pub fn framemark(args: &[&str], stdin: &[u8]) -> Run {
 }
 
 /// Compares a run with `tests/snapshots/<name>.snap`, or writes it when UPDATE_SNAPSHOTS is set.
-fn snapshot(name: &str, run: &Run) {
+pub fn snapshot(name: &str, run: &Run) {
     let text = format!("exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}", run.code, run.stdout, run.stderr);
     let path = root().join("tests/snapshots").join(format!("{name}.snap"));
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
@@ -67,7 +67,7 @@ fn snapshot(name: &str, run: &Run) {
     }
 }
 
-fn rel(p: &Path) -> String {
+pub fn rel(p: &Path) -> String {
     p.strip_prefix(root()).unwrap_or(p).display().to_string()
 }
 

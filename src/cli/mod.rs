@@ -4,6 +4,9 @@
 mod classify;
 mod eval;
 mod serve;
+mod export;
+mod import;
+mod progress;
 #[cfg(feature = "torch")]
 mod train;
 
@@ -23,16 +26,29 @@ use framemark::pipeline::Classifier;
 /// Exit codes: 0 success; 1 when a --fail-on condition is met; 2 on an error (bad arguments, an
 /// unreadable model, or an input that could not be processed — the other inputs are still reported).
 #[derive(Debug, Parser)]
-#[command(name = "framemark", version, about, long_about)]
+#[command(name = "framemark", version, about, long_about, after_long_help = EXIT_STATUS)]
 pub struct Args {
     #[command(subcommand)]
     command: Command,
 }
 
+/// The exit codes, as `--help` shows them (ripgrep's EXIT STATUS section).
+const EXIT_STATUS: &str = "\
+EXIT STATUS:
+  0  success: every input was processed (and no --fail-on condition was met)
+  1  a --fail-on condition was met for at least one document (classify only)
+  2  an error: bad arguments or --fail-on expression, a model that does not load, an input that
+     could not be processed (the other inputs are still reported), an import with a bad record;
+     an error wins over 1. A closed output pipe (framemark ... | head) exits 0.";
+
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Classify documents and write a report (human by default, or JSON Lines).
+    /// Classify documents and write a report: human (default), jsonl, html, md or csv.
     Classify(classify::ClassifyArgs),
+    /// Classify documents and write them as pre-annotated tasks for Label Studio or doccano.
+    Export(export::ExportArgs),
+    /// Read a reviewed Label Studio or doccano export back as document-level training records.
+    Import(import::ImportArgs),
     /// Score the model on a named evaluation set read from the data root.
     Eval(eval::EvalArgs),
     /// Serve the classifier over HTTP: POST /v1/classify answers with the records of `classify
@@ -41,6 +57,29 @@ enum Command {
     /// Fine-tune a model (needs a build with `--features torch`; see scripts/setup-torch.sh).
     #[cfg(feature = "torch")]
     Train(train::TrainArgs),
+}
+
+/// The documents to classify: shared by `classify` and `export`.
+#[derive(Debug, clap::Args)]
+struct InputArgs {
+    /// Input files or directories; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// How to read inputs: `text` (a file is a document) or `jsonl` (one {"id","text"} record per
+    /// line; from `-`, records are classified and written as they arrive). Files ending in
+    /// .jsonl/.json found in directories are read as JSONL either way.
+    #[arg(long, value_enum, default_value_t = Input::Text)]
+    input: Input,
+    /// Longest document processed, in characters; a longer one becomes an error record (raise the
+    /// limit to process it: time grows with the number of sentences).
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    max_chars: usize,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Input {
+    Text,
+    Jsonl,
 }
 
 /// Options shared by every command that loads a model.
@@ -91,10 +130,7 @@ impl ModelArgs {
     }
 
     fn labels(&self) -> Result<LabelSet> {
-        match &self.labels {
-            Some(dir) => LabelSet::load(dir).with_context(|| format!("loading labels from {}", dir.display())),
-            None => Ok(LabelSet::embedded()),
-        }
+        load_labels(self.labels.as_deref())
     }
 
     fn classifier(&self) -> Result<Classifier> {
@@ -121,11 +157,26 @@ pub fn run() -> Result<ExitCode> {
     let args = Args::parse();
     match args.command {
         Command::Classify(a) => classify::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Import(a) => import::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Serve(a) => serve::run(a),
         #[cfg(feature = "torch")]
         Command::Train(a) => train::run(a),
     }
+}
+
+/// The label schema in `dir`, or the one built into the binary.
+fn load_labels(dir: Option<&Path>) -> Result<LabelSet> {
+    match dir {
+        Some(dir) => LabelSet::load(dir).with_context(|| format!("loading labels from {}", dir.display())),
+        None => Ok(LabelSet::embedded()),
+    }
+}
+
+/// The technique names of a label schema.
+fn technique_names(labels: &LabelSet) -> Vec<&str> {
+    labels.techniques().iter().map(|t| t.name.as_str()).collect()
 }
 
 /// The data root: `--data`, else $FRAMEMARK_DATA, else ../shared/data.

@@ -25,10 +25,9 @@
 //! Control characters in the input text are shown as spaces (line breaks, tabs) or escaped, so the
 //! input cannot drive the terminal.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{DocReport, ErrorRecord, Outcome, UnitRecord};
+use super::{percent, rank_techniques, DocReport, ErrorRecord, Outcome, Render, UnitRecord};
 
 const BOLD: &str = "\x1b[1m";
 const BOLD_RED: &str = "\x1b[1;31m";
@@ -108,14 +107,22 @@ pub fn write_outcome(w: &mut impl Write, outcome: &Outcome, opts: &HumanOptions)
     }
 }
 
+/// The human report as a [`Render`] stream: no header or footer.
+#[derive(Debug, Clone, Default)]
+pub struct HumanReport {
+    /// How documents are rendered.
+    pub opts: HumanOptions,
+}
+
+impl Render for HumanReport {
+    fn outcome(&mut self, mut w: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+        write_outcome(&mut w, outcome, &self.opts)
+    }
+}
+
 /// `doc (model m)`; the models of all units, in case a run mixed them.
 fn write_header(w: &mut impl Write, doc: &DocReport, opts: &HumanOptions) -> io::Result<()> {
-    let mut models: Vec<&str> = Vec::new();
-    for u in &doc.units {
-        if !models.contains(&u.model.as_str()) {
-            models.push(&u.model);
-        }
-    }
+    let models = doc.models();
     let (on, off) = if opts.color { (BOLD, RESET) } else { ("", "") };
     let id = clean(&doc.doc);
     if models.is_empty() {
@@ -134,26 +141,6 @@ fn write_unit(w: &mut impl Write, unit: &UnitRecord, opts: &HumanOptions) -> io:
     let spans = unit.techniques.iter().flat_map(|t| t.evidence.iter().copied());
     let (open, close) = if opts.color { (BOLD_RED, RESET) } else { ("[[", "]]") };
     writeln!(w, "    {}", highlight(&unit.text, unit.start, spans, open, close))
-}
-
-/// Techniques with the number of units carrying each, most units first, then by name.
-fn rank_techniques(units: &[UnitRecord]) -> Vec<(&str, usize)> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for u in units {
-        let mut labels: Vec<&str> = u.techniques.iter().map(|t| t.label.as_str()).collect();
-        labels.sort_unstable();
-        labels.dedup();
-        for label in labels {
-            *counts.entry(label).or_default() += 1;
-        }
-    }
-    let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    ranked
-}
-
-fn percent(n: usize, total: usize) -> String {
-    format!("{:.1}%", 100.0 * n as f64 / total as f64)
 }
 
 /// The unit text on one line with the evidence spans wrapped in `open`/`close`.
@@ -301,6 +288,7 @@ mod tests {
                 unit(2, 40, "A calm line.", 0.20, vec![]),
                 unit(3, 53, "Criminals everywhere.", 0.73, vec![hit("Loaded_Language", 0.70, &[[53, 62]])]),
             ],
+            text: None,
         };
         let out = render(&doc, &HumanOptions::default());
         let want = "\
@@ -335,7 +323,7 @@ Most loaded units (2 of 2):
             unit(3, 12, "ddd", 0.80, lang([12, 13])),
             unit(4, 16, "eee", 0.80, lang([16, 17])),
         ];
-        let doc = DocReport { doc: "r".into(), units };
+        let doc = DocReport { doc: "r".into(), units, text: None };
         // (top, units shown in order)
         let cases: &[(usize, &[usize])] = &[(5, &[1, 3, 4, 0]), (2, &[1, 3]), (1, &[1]), (0, &[])];
         for &(top, want) in cases {
@@ -375,7 +363,7 @@ Most loaded units (2 of 2):
             (vec![], "quiet\nunits: 0\nNo units.\n\n"),
         ];
         for (units, want) in cases {
-            let doc = DocReport { doc: "quiet".into(), units: units.clone() };
+            let doc = DocReport { doc: "quiet".into(), units: units.clone(), text: None };
             let out = render(&doc, &HumanOptions::default());
             assert_eq!(&out, want);
         }
@@ -386,6 +374,7 @@ Most loaded units (2 of 2):
         let doc = DocReport {
             doc: "c".into(),
             units: vec![unit(0, 0, "so «bad» ok", 0.9, vec![hit("Loaded_Language", 0.9, &[[4, 7]])])],
+            text: None,
         };
         let out = render(&doc, &HumanOptions { top: 5, color: true });
         assert!(out.starts_with("\x1b[1mc\x1b[0m (model fm-test-1)\n"), "{out:?}");

@@ -66,7 +66,7 @@ use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
 
-use super::{DocReport, ErrorRecord, Outcome, TechniqueHit, UnitRecord};
+use super::{DocReport, ErrorRecord, Outcome, Render, TechniqueHit, UnitRecord};
 
 /// Writes one unit record per line for every unit of `doc`, in input order.
 pub fn write_doc(w: &mut impl Write, doc: &DocReport) -> io::Result<()> {
@@ -94,6 +94,16 @@ pub fn write_outcome(w: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
 /// [`write_doc`].
 pub fn wire_unit(unit: &UnitRecord) -> impl Serialize + '_ {
     WireUnit::from(unit)
+}
+
+/// The JSON Lines report as a [`Render`] stream: no header or footer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonlReport;
+
+impl Render for JsonlReport {
+    fn outcome(&mut self, mut w: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+        write_outcome(&mut w, outcome)
+    }
 }
 
 /// Serialises a whole line first so that each record reaches `w` in one write: a failure mid-record
@@ -233,7 +243,7 @@ mod tests {
     fn unit_record_round_trips_with_keys_in_declared_order() {
         let u = unit();
         let mut out = Vec::new();
-        write_doc(&mut out, &DocReport { doc: "d1".into(), units: vec![u.clone()] }).unwrap();
+        write_doc(&mut out, &DocReport { doc: "d1".into(), units: vec![u.clone()], text: None }).unwrap();
         let lines = lines(&out);
         assert_eq!(lines.len(), 1);
         let line = lines[0];
@@ -308,14 +318,14 @@ mod tests {
         b.loaded = false;
         b.techniques.clear();
         let mut out = Vec::new();
-        write_outcome(&mut out, &Outcome::Doc(DocReport { doc: "d1".into(), units: vec![a, b] })).unwrap();
+        write_outcome(&mut out, &Outcome::Doc(DocReport { doc: "d1".into(), units: vec![a, b], text: None })).unwrap();
         let lines = lines(&out);
         assert_eq!(lines.len(), 2);
         assert!(lines[0].contains(r#""unit":0,"#));
         assert!(lines[1].contains(r#""unit":1,"#) && lines[1].ends_with(r#""techniques":[]}"#), "{}", lines[1]);
 
         let mut out = Vec::new();
-        write_doc(&mut out, &DocReport { doc: "empty".into(), units: vec![] }).unwrap();
+        write_doc(&mut out, &DocReport { doc: "empty".into(), units: vec![], text: None }).unwrap();
         assert!(out.is_empty());
     }
 
