@@ -34,8 +34,8 @@ fn classify(kind: BackendKind, docs: &[Document]) -> Vec<DocReport> {
     clf.classify(docs).expect("classifies")
 }
 
-/// The "Soros funded/backed/influenced" sentences are Guilt_by_Association, with "Soros" in the
-/// evidence.
+/// The "Soros funded/backed/influenced" sentences are Guilt_by_Association, with the smear's words
+/// (the name or its funded/backed/influenced link) as evidence.
 #[test]
 fn seeds_soros_smear_is_guilt_by_association() {
     let Some(docs) = seeds() else { return };
@@ -51,7 +51,14 @@ fn seeds_soros_smear_is_guilt_by_association() {
             let gba = u.techniques.iter().find(|t| t.label == "Guilt_by_Association");
             let gba = gba.unwrap_or_else(|| panic!("{} unit {}: no Guilt_by_Association in {:?}: {}", rep.doc, u.unit, u.techniques, u.text));
             let words: String = gba.evidence.iter().map(|&[s, e]| chars[s..e].iter().collect::<String>() + " ").collect();
-            assert!(words.contains("Soros"), "{} unit {}: evidence {words:?}", rep.doc, u.unit);
+            // The evidence must be the smear itself: "Soros" or its funded/backed/influenced link.
+            let w = words.to_lowercase();
+            assert!(
+                ["soros", "funded", "backed", "influenced"].iter().any(|k| w.contains(k)),
+                "{} unit {}: evidence {words:?}",
+                rep.doc,
+                u.unit
+            );
         }
     }
     assert!(seen >= 2, "expected the Soros sentences in the seeds, saw {seen}");
