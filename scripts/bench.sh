@@ -39,7 +39,9 @@ d = os.path.join(root, "ptc-semeval2020-task11/datasets/dev-articles")
 out = []
 for f in sorted(os.listdir(d)):
     for line in open(os.path.join(d, f), encoding="utf-8"):
-        if line.strip():
+        # Lines with a word only: framemark rejects records whose text is all spaces (Rust's idea of
+        # whitespace differs from Python's in a few control characters).
+        if any(c.isalnum() for c in line):
             out.append(line.strip())
 for i, s in enumerate(out[:n]):
     print(json.dumps({"id": str(i), "text": s}))
