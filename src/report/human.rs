@@ -207,28 +207,7 @@ fn push_clean(out: &mut String, c: char) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::TechniqueHit;
-
-    fn hit(label: &str, score: f32, evidence: &[[usize; 2]]) -> TechniqueHit {
-        TechniqueHit { label: label.into(), score, threshold: 0.4, evidence: evidence.to_vec() }
-    }
-
-    fn unit(index: usize, start: usize, text: &str, score: f32, techniques: Vec<TechniqueHit>) -> UnitRecord {
-        UnitRecord {
-            schema: "framemark/1".into(),
-            model: "fm-test-1".into(),
-            doc: "d1".into(),
-            unit: index,
-            start,
-            end: start + text.chars().count(),
-            text: text.into(),
-            paragraph: 0,
-            loaded: !techniques.is_empty(),
-            loaded_score: score,
-            loaded_threshold: 0.5,
-            techniques,
-        }
-    }
+    use crate::report::testing::{hit, unit};
 
     fn render(doc: &DocReport, opts: &HumanOptions) -> String {
         let mut out = Vec::new();
