@@ -173,6 +173,7 @@ mod tests {
             sentence_labels: vec!["loaded".into(), "Loaded_Language".into(), "Doubt".into()],
             token_labels: vec!["any".into(), "Loaded_Language".into(), "Doubt".into()],
             token_supervised: vec![true, true, false],
+            context: 0,
         }
     }
 

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::data::{load_babe, load_ptc, load_semeval, Article, PtcSplit};
 use crate::error::{Error, Result};
+use crate::model::UnitInput;
 use crate::pipeline::Classifier;
 
 /// The named evaluation sets.
@@ -169,6 +170,19 @@ pub fn article_lines(articles: &[Article]) -> Vec<(usize, usize)> {
     out
 }
 
+/// The units of [`article_lines`], each with its neighbouring lines in the same article as context.
+pub fn line_inputs<'a>(articles: &'a [Article], lines: &[(usize, usize)]) -> Vec<UnitInput<'a>> {
+    let text = |k: usize| articles[lines[k].0].lines[lines[k].1].text.trim();
+    let same = |k: usize, j: usize| lines[k].0 == lines[j].0;
+    (0..lines.len())
+        .map(|k| UnitInput {
+            text: text(k),
+            before: k.checked_sub(1).filter(|&j| same(k, j)).map(text),
+            after: Some(k + 1).filter(|&j| j < lines.len() && same(k, j)).map(text),
+        })
+        .collect()
+}
+
 /// Evaluates `set` (one of [`SETS`]) with `clf`, reading data under `root`.
 pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> {
     let model = clf.dir.spec.id();
@@ -177,8 +191,7 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
             let split = if set == "ptc-test" { PtcSplit::Test } else { PtcSplit::Dev };
             let articles = load_ptc(root, split)?;
             let lines = article_lines(&articles);
-            let texts: Vec<&str> = lines.iter().map(|&(a, i)| articles[a].lines[i].text.trim()).collect();
-            let scores = clf.score(&texts)?;
+            let scores = clf.score(&line_inputs(&articles, &lines))?;
             let mut c = Counts::default();
             for (&(a, i), s) in lines.iter().zip(&scores) {
                 c.add(s.sentence[0] >= clf.thresholds.loaded, articles[a].line_is_propaganda(i));
@@ -189,19 +202,23 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
         "semeval23-dev" => {
             let articles = load_ptc(root, PtcSplit::Test)?;
             let (paras, _) = load_semeval(root, "dev", &articles)?;
-            let by_id: BTreeMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
-            let mut units: Vec<(usize, &str, usize)> = Vec::new(); // (paragraph, text, start)
+            let by_id: BTreeMap<&str, usize> = articles.iter().enumerate().map(|(k, a)| (a.id.as_str(), k)).collect();
+            // Every line in its article's context; a paragraph's units are its lines.
+            let lines = article_lines(&articles);
+            let inputs = line_inputs(&articles, &lines);
+            let at: BTreeMap<(usize, usize), usize> = lines.iter().enumerate().map(|(k, &l)| (l, k)).collect();
+            let mut units: Vec<(usize, UnitInput, usize)> = Vec::new(); // (paragraph, unit, start)
             for (p, para) in paras.iter().enumerate() {
-                let art = by_id[para.article.as_str()];
+                let a = by_id[para.article.as_str()];
                 for &i in &para.lines {
-                    units.push((p, art.lines[i].text.trim(), art.lines[i].start));
+                    let input = at.get(&(a, i)).map_or_else(|| UnitInput::alone(articles[a].lines[i].text.trim()), |&k| inputs[k]);
+                    units.push((p, input, articles[a].lines[i].start));
                 }
             }
-            let texts: Vec<&str> = units.iter().map(|u| u.1).collect();
-            let scores = clf.score(&texts)?;
+            let scores = clf.score(&units.iter().map(|u| u.1).collect::<Vec<_>>())?;
             let mut predicted: Vec<Vec<String>> = vec![Vec::new(); paras.len()];
             for (u, s) in units.iter().zip(&scores) {
-                for h in clf.decide(s, u.1, u.2).techniques {
+                for h in clf.decide(s, u.1.text, u.2).techniques {
                     predicted[u.0].push(h.label);
                 }
             }
@@ -217,8 +234,9 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
         }
         "babe-test" => {
             let (_, test) = load_babe(root)?;
-            let texts: Vec<&str> = test.iter().map(|s| s.text.as_str()).collect();
-            let scores = clf.score(&texts)?;
+            // BABE sentences come without their articles.
+            let inputs: Vec<UnitInput> = test.iter().map(|s| UnitInput::alone(&s.text)).collect();
+            let scores = clf.score(&inputs)?;
             let (mut biased, mut neutral) = (Counts::default(), Counts::default());
             for (s, sc) in test.iter().zip(&scores) {
                 let pred = sc.sentence[0] >= clf.thresholds.loaded;

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::decide::{decide, Decision, Thresholds};
 use crate::error::Result;
 use crate::labels::LabelSet;
-use crate::model::{load_backend, score, Backend, BackendKind, ModelDir, Tokenizer, UnitScores};
+use crate::model::{load_backend, score, Backend, BackendKind, ModelDir, Tokenizer, UnitInput, UnitScores};
 use crate::report::{DocReport, UnitRecord};
 use crate::text::{segment, Document};
 
@@ -30,14 +30,14 @@ impl Classifier {
         let dir = ModelDir::open(path)?;
         labels.check_model("technique", dir.spec.techniques())?;
         let thresholds = Thresholds::load(&dir.thresholds())?;
-        let tokenizer = Tokenizer::load(&dir.tokenizer(), dir.spec.max_len)?;
+        let tokenizer = Tokenizer::load(&dir.tokenizer(), dir.spec.max_len, dir.spec.context)?;
         let backend = load_backend(&dir, kind)?;
         Ok(Classifier { dir, thresholds, tokenizer, backend })
     }
 
-    /// Scores unit texts (any number; batched internally), in input order.
-    pub fn score(&self, texts: &[&str]) -> Result<Vec<UnitScores>> {
-        score(self.backend.as_ref(), &self.tokenizer, texts, BATCH_SIZE)
+    /// Scores units (any number; batched internally), in input order.
+    pub fn score(&self, units: &[UnitInput]) -> Result<Vec<UnitScores>> {
+        score(self.backend.as_ref(), &self.tokenizer, units, BATCH_SIZE)
     }
 
     /// Decides one scored unit.
@@ -48,8 +48,11 @@ impl Classifier {
     /// Classifies documents; their units are scored together so batches stay full.
     pub fn classify(&self, docs: &[Document]) -> Result<Vec<DocReport>> {
         let units: Vec<Vec<_>> = docs.iter().map(|d| segment(&d.text)).collect();
-        let texts: Vec<&str> = units.iter().flatten().map(|u| u.text.as_str()).collect();
-        let mut scores = self.score(&texts)?.into_iter();
+        let inputs: Vec<UnitInput> = units
+            .iter()
+            .flat_map(|doc| UnitInput::in_document(&doc.iter().map(|u| u.text.as_str()).collect::<Vec<_>>()))
+            .collect();
+        let mut scores = self.score(&inputs)?.into_iter();
         let model = self.dir.spec.id();
         let mut out = Vec::with_capacity(docs.len());
         for (doc, units) in docs.iter().zip(&units) {

@@ -34,7 +34,7 @@ use crate::error::{Error, Result};
 use crate::eval::{article_lines, best_threshold, Counts};
 use crate::labels::LabelSet;
 use crate::model::torch::{Targets, TorchModel, Trainer};
-use crate::model::{score, Batch, Encoded, ModelSpec, Tokenizer, UnitScores};
+use crate::model::{score, Batch, Encoded, ModelSpec, Tokenizer, UnitInput, UnitScores};
 
 /// Everything a training run needs; `framemark train --help` documents each.
 #[derive(Debug, Clone)]
@@ -63,6 +63,8 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Longest unit in tokens.
     pub max_len: usize,
+    /// Tokens of each neighbouring unit the model reads as context (0: units alone).
+    pub context: usize,
     /// Use only the first N training and dev examples (smoke runs).
     pub limit: Option<usize>,
     /// Add BABE train sentences as `loaded` examples.
@@ -79,6 +81,9 @@ pub struct TrainConfig {
 #[derive(Debug, Clone)]
 struct Example {
     text: String,
+    /// The units before and after it in its document, when it has one.
+    before: Option<String>,
+    after: Option<String>,
     sentence: Vec<f32>,
     sentence_mask: Vec<f32>,
     /// (start, end, token channel) char spans within `text`.
@@ -131,11 +136,11 @@ fn ptc_examples(articles: &[Article], paras: &[crate::data::Paragraph], techniqu
     }
     let mut out = Vec::new();
     for art in articles {
-        for (i, line) in art.lines.iter().enumerate() {
+        let nonempty: Vec<usize> = (0..art.lines.len()).filter(|&i| !art.lines[i].text.trim().is_empty()).collect();
+        for (k, &i) in nonempty.iter().enumerate() {
+            let line = &art.lines[i];
             let trimmed = line.text.trim();
-            if trimmed.is_empty() {
-                continue;
-            }
+            let neighbour = |j: Option<usize>| j.and_then(|j| nonempty.get(j)).map(|&l| art.lines[l].text.trim().to_string());
             let lead = line.text.chars().take_while(|c| c.is_whitespace()).count();
             let (start, len) = (line.start + lead, trimmed.chars().count());
             let para = para_of.get(&(art.id.as_str(), i)).copied();
@@ -182,7 +187,15 @@ fn ptc_examples(articles: &[Article], paras: &[crate::data::Paragraph], techniqu
                 sentence[t + 1] = target;
                 sentence_mask[t + 1] = if known { 1.0 } else { 0.0 };
             }
-            out.push(Example { text: trimmed.to_string(), sentence, sentence_mask, spans, channel_mask });
+            out.push(Example {
+                text: trimmed.to_string(),
+                before: neighbour(k.checked_sub(1)),
+                after: neighbour(Some(k + 1)),
+                sentence,
+                sentence_mask,
+                spans,
+                channel_mask,
+            });
         }
     }
     out
@@ -204,7 +217,15 @@ fn paragraph_examples(articles: &[Article], paras: &[crate::data::Paragraph], te
             for (t, name) in techniques.iter().enumerate() {
                 sentence[t + 1] = if p.labels.contains(name) { 1.0 } else { 0.0 };
             }
-            Example { text, sentence, sentence_mask: vec![1.0; n + 1], spans: Vec::new(), channel_mask: vec![0.0; n + 1] }
+            Example {
+                text,
+                before: None,
+                after: None,
+                sentence,
+                sentence_mask: vec![1.0; n + 1],
+                spans: Vec::new(),
+                channel_mask: vec![0.0; n + 1],
+            }
         })
         .collect()
 }
@@ -225,7 +246,15 @@ fn authored_example(a: &crate::data::AuthoredSentence, techniques: &[String]) ->
         spans.push((start, end, 0));
         spans.push((start, end, index(label)? + 1));
     }
-    Ok(Example { text: a.text.clone(), sentence, sentence_mask: vec![1.0; n + 1], spans, channel_mask: vec![1.0; n + 1] })
+    Ok(Example {
+        text: a.text.clone(),
+        before: None,
+        after: None,
+        sentence,
+        sentence_mask: vec![1.0; n + 1],
+        spans,
+        channel_mask: vec![1.0; n + 1],
+    })
 }
 
 struct Prepared {
@@ -267,6 +296,8 @@ fn targets(batch: &[&Prepared], n_sent: usize, n_tok: usize) -> Targets {
 /// The dev set: PTC dev lines with SLC gold and their paragraphs' 2023 labels.
 struct Dev {
     texts: Vec<String>,
+    /// The neighbouring lines of each text in its article.
+    context: Vec<(Option<String>, Option<String>)>,
     loaded_gold: Vec<bool>,
     /// (paragraph labels, indices into `texts`)
     paragraphs: Vec<(Vec<String>, Vec<usize>)>,
@@ -278,7 +309,10 @@ fn build_dev(articles: &[Article], paras: &[crate::data::Paragraph], limit: Opti
     let lines = article_lines(articles);
     let lines = &lines[..limit.unwrap_or(lines.len()).min(lines.len())];
     let mut index: HashMap<(usize, usize), usize> = HashMap::new();
-    let mut dev = Dev { texts: Vec::new(), loaded_gold: Vec::new(), paragraphs: Vec::new(), spans: Vec::new() };
+    let mut dev = Dev { texts: Vec::new(), context: Vec::new(), loaded_gold: Vec::new(), paragraphs: Vec::new(), spans: Vec::new() };
+    for input in crate::eval::line_inputs(articles, lines) {
+        dev.context.push((input.before.map(str::to_string), input.after.map(str::to_string)));
+    }
     for &(a, i) in lines {
         let art = &articles[a];
         let line = &art.lines[i];
@@ -305,6 +339,16 @@ fn build_dev(articles: &[Article], paras: &[crate::data::Paragraph], limit: Opti
         }
     }
     dev
+}
+
+impl Dev {
+    fn inputs(&self) -> Vec<UnitInput<'_>> {
+        self.texts
+            .iter()
+            .zip(&self.context)
+            .map(|(t, (b, a))| UnitInput { text: t, before: b.as_deref(), after: a.as_deref() })
+            .collect()
+    }
 }
 
 /// Scores of the dev set and what they give: SLC F1 at the best threshold, and tuned thresholds.
@@ -414,6 +458,8 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
             sentence[0] = if s.biased { 1.0 } else { 0.0 };
             examples.push(Example {
                 text: s.text,
+                before: None,
+                after: None,
                 sentence,
                 sentence_mask,
                 spans: Vec::new(),
@@ -462,12 +508,16 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         sentence_labels,
         token_labels,
         token_supervised,
+        context: cfg.context,
     };
 
-    let tokenizer = Tokenizer::load(&cfg.base.join("tokenizer.json"), cfg.max_len)?;
+    let tokenizer = Tokenizer::load(&cfg.base.join("tokenizer.json"), cfg.max_len, cfg.context)?;
     let prepared: Vec<Prepared> = examples
         .into_iter()
-        .map(|e| Ok(Prepared { enc: tokenizer.encode(&e.text)?, example: e }))
+        .map(|e| {
+            let input = UnitInput { text: &e.text, before: e.before.as_deref(), after: e.after.as_deref() };
+            Ok(Prepared { enc: tokenizer.encode(&input)?, example: e })
+        })
         .collect::<Result<_>>()?;
     let dev = build_dev(&dev_articles, &dev_paras, cfg.limit);
 
@@ -513,8 +563,7 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         }
         let ckpt = cfg.out.join(format!("checkpoints/epoch-{epoch}.safetensors"));
         trainer.model.save(&ckpt)?;
-        let texts: Vec<&str> = dev.texts.iter().map(String::as_str).collect();
-        let scores = score(&trainer.model, &tokenizer, &texts, 64)?;
+        let scores = score(&trainer.model, &tokenizer, &dev.inputs(), 64)?;
         let r = tune(&dev, &scores, &techniques);
         log.line(&format!(
             "epoch {epoch} done ({:.0}s): dev SLC F1 {:.4} (loaded threshold {:.2}), dev paragraph micro-F1 {:.4}; saved {}",
@@ -541,8 +590,7 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
     let spec_path = model_dir.join("framemark.json");
     std::fs::write(&spec_path, serde_json::to_string_pretty(&spec)? + "\n").map_err(|e| Error::io(&spec_path, e))?;
     let final_model = TorchModel::load(&crate::model::ModelDir::open(&model_dir)?, device)?;
-    let texts: Vec<&str> = dev.texts.iter().map(String::as_str).collect();
-    let scores = score(&final_model, &tokenizer, &texts, 64)?;
+    let scores = score(&final_model, &tokenizer, &dev.inputs(), 64)?;
     let r = tune(&dev, &scores, &techniques);
     let th_path = model_dir.join("thresholds.toml");
     let header = format!(

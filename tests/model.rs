@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use framemark::labels::LabelSet;
-use framemark::model::BackendKind;
+use framemark::model::{BackendKind, UnitInput};
 use framemark::pipeline::Classifier;
 use framemark::report::DocReport;
 use framemark::text::Document;
@@ -85,10 +85,13 @@ fn seeds_wire_report_is_mostly_unflagged() {
 fn candle_and_torch_agree() {
     let Some(docs) = seeds() else { return };
     let labels = LabelSet::embedded();
-    let texts: Vec<String> = docs.iter().flat_map(|d| framemark::text::segment(&d.text)).map(|u| u.text).collect();
-    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let a = Classifier::load(&model_dir(), BackendKind::Candle, &labels).unwrap().score(&texts).unwrap();
-    let b = Classifier::load(&model_dir(), BackendKind::Torch, &labels).unwrap().score(&texts).unwrap();
+    let texts: Vec<Vec<String>> =
+        docs.iter().map(|d| framemark::text::segment(&d.text).into_iter().map(|u| u.text).collect()).collect();
+    let texts: Vec<Vec<&str>> = texts.iter().map(|d| d.iter().map(String::as_str).collect()).collect();
+    // Each unit with its neighbours, so a model with context is compared on context too.
+    let inputs: Vec<UnitInput> = texts.iter().flat_map(|d| UnitInput::in_document(d)).collect();
+    let a = Classifier::load(&model_dir(), BackendKind::Candle, &labels).unwrap().score(&inputs).unwrap();
+    let b = Classifier::load(&model_dir(), BackendKind::Torch, &labels).unwrap().score(&inputs).unwrap();
     // Tolerance: both compute in f32 from the same fp16 weights; kernels differ in summation order.
     const TOL: f32 = 1e-4;
     let mut worst = 0.0f32;
@@ -101,7 +104,7 @@ fn candle_and_torch_agree() {
             worst = worst.max((p - q).abs());
         }
     }
-    eprintln!("candle/torch max abs probability difference over {} units: {worst:.2e}", texts.len());
+    eprintln!("candle/torch max abs probability difference over {} units: {worst:.2e}", inputs.len());
     assert!(worst <= TOL, "max difference {worst} > {TOL}");
 }
 
@@ -128,6 +131,7 @@ fn train_smoke() {
         token_weight: 0.5,
         seed: 1,
         max_len: 64,
+        context: 8,
         limit: Some(24),
         babe: true,
         paragraphs: true,

@@ -49,6 +49,10 @@ pub struct TrainArgs {
     /// Longest unit in tokens.
     #[arg(long, default_value_t = 128)]
     max_len: usize,
+    /// Tokens of each neighbouring unit (before and after) the model reads as context; 0 reads
+    /// units alone.
+    #[arg(long, default_value_t = 0)]
+    context: usize,
     /// Use only N training and dev examples (smoke runs).
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
@@ -93,6 +97,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         token_weight: a.token_weight,
         seed: a.seed,
         max_len: a.max_len,
+        context: a.context,
         limit: a.limit,
         babe: !a.no_babe,
         paragraphs: a.paragraphs,

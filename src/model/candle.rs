@@ -39,10 +39,12 @@ impl Backend for CandleModel {
         let (b, s) = batch.input_ids.dim();
         let ids = Tensor::from_iter(batch.input_ids.iter().copied(), &self.device)?.reshape((b, s))?;
         let mask = Tensor::from_iter(batch.attention_mask.iter().copied(), &self.device)?.reshape((b, s))?;
-        let type_ids = ids.zeros_like()?;
+        let type_ids = Tensor::from_iter(batch.token_type_ids.iter().copied(), &self.device)?.reshape((b, s))?;
+        let pool = Tensor::from_iter(batch.pool_mask().iter().copied(), &self.device)?.reshape((b, s))?;
         let hidden = self.bert.forward(&ids, &type_ids, Some(&mask))?;
-        // Mean over real tokens, as sentence-transformers pools MiniLM.
-        let maskf = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+        // Mean over the unit's real tokens, as sentence-transformers pools MiniLM; context is read
+        // through attention only.
+        let maskf = pool.to_dtype(DType::F32)?.unsqueeze(2)?;
         let pooled = hidden.broadcast_mul(&maskf)?.sum(1)?.broadcast_div(&maskf.sum(1)?)?;
         let sentence = candle_nn::ops::sigmoid(&self.sentence.forward(&pooled)?)?;
         let tokens = candle_nn::ops::sigmoid(&self.token.forward(&hidden)?)?;

@@ -42,6 +42,10 @@ pub struct ModelSpec {
     /// Per token label: whether training had span supervision for it. Evidence for a technique whose
     /// channel had none comes from the `any` channel.
     pub token_supervised: Vec<bool>,
+    /// Tokens of the neighbouring units the model reads on each side of a unit (0: the unit alone).
+    /// Context goes in as segment B and is neither pooled nor given token outputs.
+    #[serde(default)]
+    pub context: usize,
 }
 
 impl ModelSpec {
@@ -119,23 +123,58 @@ impl ModelDir {
     }
 }
 
+/// A unit to score, with the units next to it in its document, which a model with context reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnitInput<'a> {
+    /// The unit text.
+    pub text: &'a str,
+    /// The unit before it in the same document.
+    pub before: Option<&'a str>,
+    /// The unit after it in the same document.
+    pub after: Option<&'a str>,
+}
+
+impl<'a> UnitInput<'a> {
+    /// A unit with no document around it (a lone sentence).
+    pub fn alone(text: &'a str) -> Self {
+        UnitInput { text, before: None, after: None }
+    }
+
+    /// The units of one document, in order, each with its neighbours.
+    pub fn in_document(texts: &[&'a str]) -> Vec<Self> {
+        (0..texts.len())
+            .map(|i| UnitInput {
+                text: texts[i],
+                before: i.checked_sub(1).map(|j| texts[j]),
+                after: texts.get(i + 1).copied(),
+            })
+            .collect()
+    }
+}
+
 /// A unit's tokens: ids and each token's char span within the unit text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Encoded {
-    /// Token ids, with [CLS] and [SEP].
+    /// Token ids: `[CLS] unit [SEP]`, then for a model with context `before [SEP] after [SEP]`.
     pub ids: Vec<u32>,
-    /// Char span `[start, end)` of each token within the unit text; `(0, 0)` for special tokens.
+    /// Segment of each token: 0 for the unit, 1 for its context.
+    pub type_ids: Vec<u32>,
+    /// Char span `[start, end)` of each token within the unit text; `(0, 0)` for special and
+    /// context tokens.
     pub offsets: Vec<(usize, usize)>,
 }
 
-/// The `tokenizers` tokenizer of a model directory, configured for single units.
+/// The `tokenizers` tokenizer of a model directory, configured for units (and their context).
 pub struct Tokenizer {
     inner: tokenizers::Tokenizer,
+    context: usize,
+    sep: u32,
 }
 
 impl Tokenizer {
     /// Loads `tokenizer.json` and sets truncation to `max_len`, no padding (batches pad themselves).
-    pub fn load(path: &Path, max_len: usize) -> Result<Self> {
+    /// `context` is [`ModelSpec::context`].
+    pub fn load(path: &Path, max_len: usize, context: usize) -> Result<Self> {
         let mut inner = tokenizers::Tokenizer::from_file(path)
             .map_err(|e| Error::Tokenizer(format!("{}: {e}", path.display())))?;
         inner.with_padding(None);
@@ -145,23 +184,50 @@ impl Tokenizer {
                 ..Default::default()
             }))
             .map_err(|e| Error::Tokenizer(e.to_string()))?;
-        Ok(Tokenizer { inner })
+        let sep = inner
+            .token_to_id("[SEP]")
+            .ok_or_else(|| Error::Tokenizer(format!("{}: no [SEP] token", path.display())))?;
+        Ok(Tokenizer { inner, context, sep })
     }
 
-    /// Tokenizes one unit.
-    pub fn encode(&self, text: &str) -> Result<Encoded> {
+    /// Tokenizes one unit and, for a model with context, the tail of the unit before it and the
+    /// head of the unit after it.
+    pub fn encode(&self, unit: &UnitInput) -> Result<Encoded> {
+        let mut enc = self.encode_unit(unit.text)?;
+        if self.context == 0 {
+            return Ok(enc);
+        }
+        let plain = |t: Option<&str>| -> Result<Vec<u32>> {
+            match t {
+                None => Ok(Vec::new()),
+                Some(t) => Ok(self.inner.encode(t, false).map_err(|e| Error::Tokenizer(e.to_string()))?.get_ids().to_vec()),
+            }
+        };
+        let before = plain(unit.before)?;
+        let after = plain(unit.after)?;
+        let tail = &before[before.len().saturating_sub(self.context)..];
+        let head = &after[..after.len().min(self.context)];
+        for &id in tail.iter().chain([&self.sep]).chain(head).chain([&self.sep]) {
+            enc.ids.push(id);
+            enc.type_ids.push(1);
+            enc.offsets.push((0, 0));
+        }
+        Ok(enc)
+    }
+
+    fn encode_unit(&self, text: &str) -> Result<Encoded> {
         let enc = self
             .inner
             .encode_char_offsets(text, true)
             .map_err(|e| Error::Tokenizer(e.to_string()))?;
         let specials = enc.get_special_tokens_mask();
-        let offsets = enc
+        let offsets: Vec<(usize, usize)> = enc
             .get_offsets()
             .iter()
             .zip(specials)
             .map(|(&o, &s)| if s == 1 { (0, 0) } else { o })
             .collect();
-        Ok(Encoded { ids: enc.get_ids().to_vec(), offsets })
+        Ok(Encoded { ids: enc.get_ids().to_vec(), type_ids: vec![0; offsets.len()], offsets })
     }
 }
 
@@ -172,6 +238,9 @@ pub struct Batch {
     pub input_ids: Array2<u32>,
     /// `[batch, seq]` 1 for real tokens, 0 for padding.
     pub attention_mask: Array2<u32>,
+    /// `[batch, seq]` 0 for the unit's tokens, 1 for its context (and 0 for padding). The sentence
+    /// head pools over real tokens with type 0 only.
+    pub token_type_ids: Array2<u32>,
 }
 
 impl Batch {
@@ -180,13 +249,22 @@ impl Batch {
         let seq = encs.iter().map(|e| e.ids.len()).max().unwrap_or(0);
         let mut input_ids = Array2::zeros((encs.len(), seq));
         let mut attention_mask = Array2::zeros((encs.len(), seq));
+        let mut token_type_ids = Array2::zeros((encs.len(), seq));
         for (i, e) in encs.iter().enumerate() {
-            for (j, &id) in e.ids.iter().enumerate() {
+            for (j, (&id, &ty)) in e.ids.iter().zip(&e.type_ids).enumerate() {
                 input_ids[[i, j]] = id;
                 attention_mask[[i, j]] = 1;
+                token_type_ids[[i, j]] = ty;
             }
         }
-        Batch { input_ids, attention_mask }
+        Batch { input_ids, attention_mask, token_type_ids }
+    }
+
+    /// `[batch, seq]` 1 for the tokens the sentence head pools: real tokens of the unit itself.
+    pub fn pool_mask(&self) -> Array2<u32> {
+        let mut m = self.attention_mask.clone();
+        m.zip_mut_with(&self.token_type_ids, |a, &t| *a *= 1 - t.min(1));
+        m
     }
 }
 
@@ -260,10 +338,10 @@ pub struct UnitScores {
 pub fn score(
     backend: &dyn Backend,
     tokenizer: &Tokenizer,
-    texts: &[&str],
+    units: &[UnitInput],
     batch_size: usize,
 ) -> Result<Vec<UnitScores>> {
-    let encs = texts.iter().map(|t| tokenizer.encode(t)).collect::<Result<Vec<_>>>()?;
+    let encs = units.iter().map(|u| tokenizer.encode(u)).collect::<Result<Vec<_>>>()?;
     let mut order: Vec<usize> = (0..encs.len()).collect();
     order.sort_by_key(|&i| encs[i].ids.len());
     let mut out: Vec<Option<UnitScores>> = vec![None; encs.len()];

@@ -74,24 +74,24 @@ impl TorchModel {
         Ok(())
     }
 
-    fn tensors(&self, batch: &Batch) -> (Tensor, Tensor) {
-        let (b, s) = batch.input_ids.dim();
-        let ids: Vec<i64> = batch.input_ids.iter().map(|&x| x as i64).collect();
-        let mask: Vec<i64> = batch.attention_mask.iter().map(|&x| x as i64).collect();
-        let ids = Tensor::from_slice(&ids).view([b as i64, s as i64]).to(self.device);
-        let mask = Tensor::from_slice(&mask).view([b as i64, s as i64]).to(self.device);
-        (ids, mask)
+    fn tensor(&self, a: &Array2<u32>) -> Tensor {
+        let (b, s) = a.dim();
+        let v: Vec<i64> = a.iter().map(|&x| x as i64).collect();
+        Tensor::from_slice(&v).view([b as i64, s as i64]).to(self.device)
     }
 
     /// Sentence and token logits.
     fn logits(&self, batch: &Batch, train: bool) -> Result<(Tensor, Tensor)> {
-        let (ids, mask) = self.tensors(batch);
+        let ids = self.tensor(&batch.input_ids);
+        let mask = self.tensor(&batch.attention_mask);
+        let type_ids = self.tensor(&batch.token_type_ids);
         let out = self
             .bert
-            .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, train)
+            .forward_t(Some(&ids), Some(&mask), Some(&type_ids), None, None, None, None, train)
             .map_err(|e| Error::Model { path: "torch".into(), reason: e.to_string() })?;
         let hidden = out.hidden_state;
-        let maskf = mask.to_kind(Kind::Float).unsqueeze(-1);
+        // Pool the unit's own tokens only (see candle.rs).
+        let maskf = self.tensor(&batch.pool_mask()).to_kind(Kind::Float).unsqueeze(-1);
         let pooled = (&hidden * &maskf).sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
             / maskf.sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
         let pooled = pooled.dropout(self.dropout, train);

@@ -4,6 +4,7 @@
 //! [`input`] turns paths, directories and stdin (plain text or JSON Lines) into [`Document`]s, reporting
 //! what it could not read as [`Loaded::Failed`]; [`segment()`] turns a document's text into [`Unit`]s.
 
+pub mod html;
 pub mod input;
 pub mod segment;
 

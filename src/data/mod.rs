@@ -6,6 +6,10 @@
 //! - SemEval-2023 Task 3 English subtask 3: 23 techniques per paragraph of the same articles
 //!   (train = PTC train+dev, dev = PTC test). Paragraphs are aligned back to PTC lines.
 //! - BABE (SG2): sentences labeled biased / non-biased; held-out links in `splits/`.
+//! - Web pages for the `content` family (article vs filler): L3S-GN1, CleanEval + Dragnet, and the Zyte
+//!   benchmark, in [`web`].
+
+pub mod web;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
