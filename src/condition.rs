@@ -244,6 +244,7 @@ mod tests {
                 unit: i,
                 start: i * 2,
                 end: i * 2 + 1,
+                offsets: crate::text::Offsets::Input,
                 text: "x".into(),
                 paragraph: 0,
                 loaded: !ts.is_empty(),
@@ -253,6 +254,9 @@ mod tests {
                     .iter()
                     .map(|t| TechniqueHit { label: t.to_string(), score: 0.9, threshold: 0.5, evidence: vec![] })
                     .collect(),
+                content: None,
+                content_score: None,
+                filler_kind: None,
             })
             .collect();
         DocReport { doc: "d".into(), units, text: None }

@@ -3,6 +3,9 @@
 //! data, read from `thresholds.toml` next to the weights, chosen on dev sets by `framemark train`.
 //!
 //! Rules (LABELING-GUIDE.md: "a unit is loaded when it carries at least one technique"):
+//! - with a content head, a unit is filler when P(filler) ≥ the `filler` threshold, and its kind is
+//!   the most probable filler kind; filler gets no techniques and is never loaded (LABELING-GUIDE.md,
+//!   family 1);
 //! - a unit is loaded when P(loaded) ≥ the `loaded` threshold;
 //! - a loaded unit carries every technique whose probability reaches its threshold, and at least its
 //!   most probable technique; a unit that is not loaded carries none;
@@ -30,6 +33,13 @@ pub struct Thresholds {
     pub techniques: BTreeMap<String, f32>,
     /// Threshold for techniques without a tuned one (too rare in dev data to tune).
     pub technique_default: f32,
+    /// Threshold on P(filler) (models with a content head).
+    #[serde(default = "half")]
+    pub filler: f32,
+}
+
+fn half() -> f32 {
+    0.5
 }
 
 impl Thresholds {
@@ -43,10 +53,11 @@ impl Thresholds {
     pub fn to_toml(&self) -> String {
         let r = |x: f32| ((x as f64) * 1e4).round() / 1e4;
         let mut s = format!(
-            "loaded = {}\nevidence = {}\ntechnique_default = {}\n\n[techniques]\n",
+            "loaded = {}\nevidence = {}\ntechnique_default = {}\nfiller = {}\n\n[techniques]\n",
             r(self.loaded),
             r(self.evidence),
-            r(self.technique_default)
+            r(self.technique_default),
+            r(self.filler)
         );
         for (name, v) in &self.techniques {
             s += &format!("{name} = {}\n", r(*v));
@@ -67,6 +78,7 @@ impl Thresholds {
         match label {
             "loaded" => self.loaded = value,
             "evidence" => self.evidence = value,
+            "filler" => self.filler = value,
             t => {
                 self.techniques.insert(t.to_string(), value);
             }
@@ -84,13 +96,40 @@ pub struct Decision {
     pub loaded_score: f32,
     /// Techniques, highest score first, with evidence in document char offsets.
     pub techniques: Vec<TechniqueHit>,
+    /// The content decision; `None` when the model has no content head.
+    pub content: Option<ContentDecision>,
+}
+
+/// Article or filler, for models with a content head.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentDecision {
+    /// The unit is page furniture, not the article.
+    pub filler: bool,
+    /// P(filler).
+    pub score: f32,
+    /// The most probable filler kind, for filler units.
+    pub kind: Option<String>,
+}
+
+/// The content decision for one unit's content-head probabilities.
+pub fn decide_content(spec: &ModelSpec, th: &Thresholds, content: &[f32]) -> Option<ContentDecision> {
+    let (&score, kinds) = content.split_first()?;
+    let filler = score >= th.filler;
+    let kind = kinds
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .filter(|_| filler)
+        .map(|(k, _)| spec.filler_kinds()[k].clone());
+    Some(ContentDecision { filler, score, kind })
 }
 
 /// Decides one unit. `unit_text` is the unit, `unit_start` its char offset in the document (evidence
 /// spans are returned in document offsets).
 pub fn decide(spec: &ModelSpec, th: &Thresholds, scores: &UnitScores, unit_text: &str, unit_start: usize) -> Decision {
+    let content = decide_content(spec, th, &scores.content);
     let loaded_score = scores.sentence[0];
-    let loaded = loaded_score >= th.loaded;
+    let loaded = loaded_score >= th.loaded && !content.as_ref().is_some_and(|c| c.filler);
     let mut techniques = Vec::new();
     if loaded {
         let mut ranked: Vec<(usize, f32)> = scores.sentence[1..].iter().copied().enumerate().collect();
@@ -103,7 +142,7 @@ pub fn decide(spec: &ModelSpec, th: &Thresholds, scores: &UnitScores, unit_text:
             }
         }
     }
-    Decision { loaded, loaded_score, techniques }
+    Decision { loaded, loaded_score, techniques, content }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -174,11 +213,18 @@ mod tests {
             token_labels: vec!["any".into(), "Loaded_Language".into(), "Doubt".into()],
             token_supervised: vec![true, true, false],
             context: 0,
+            content_labels: vec![],
         }
     }
 
     fn th() -> Thresholds {
-        Thresholds { loaded: 0.5, evidence: 0.5, techniques: BTreeMap::from([("Doubt".into(), 0.3)]), technique_default: 0.4 }
+        Thresholds {
+            loaded: 0.5,
+            evidence: 0.5,
+            techniques: BTreeMap::from([("Doubt".into(), 0.3)]),
+            technique_default: 0.4,
+            filler: 0.5,
+        }
     }
 
     // "They unleashed chaos": tokens They / unleashed / chaos.
@@ -187,7 +233,31 @@ mod tests {
             sentence,
             token_offsets: vec![(0, 4), (5, 14), (15, 20)],
             tokens: Array2::from_shape_vec((3, 3), tok.concat()).unwrap(),
+            content: vec![],
         }
+    }
+
+    #[test]
+    fn content_table() {
+        let mut sp = spec();
+        sp.content_labels = ["filler", "related", "promo", "navigation", "boilerplate"].map(String::from).to_vec();
+        let tok = [[0.9, 0.9, 0.1]; 3];
+        // (content probs, filler?, kind, loaded?)
+        let table: Vec<(Vec<f32>, bool, Option<&str>, bool)> = vec![
+            (vec![0.2, 0.9, 0.1, 0.1, 0.1], false, None, true),
+            (vec![0.6, 0.1, 0.7, 0.1, 0.1], true, Some("promo"), false),
+            (vec![0.5, 0.1, 0.1, 0.1, 0.3], true, Some("boilerplate"), false),
+        ];
+        for (content, filler, kind, loaded) in table {
+            let mut sc = scores(vec![0.9, 0.9, 0.9], tok);
+            sc.content = content.clone();
+            let d = decide(&sp, &th(), &sc, "They unleashed chaos", 0);
+            let c = d.content.expect("content head");
+            assert_eq!((c.filler, c.kind.as_deref(), d.loaded), (filler, kind, loaded), "{content:?}");
+            assert_eq!(d.techniques.is_empty(), filler, "filler gets no techniques");
+        }
+        // no content head: no content decision
+        assert!(decide(&spec(), &th(), &scores(vec![0.9, 0.9, 0.9], tok), "They unleashed chaos", 0).content.is_none());
     }
 
     #[test]

@@ -9,6 +9,14 @@
 //!   macro F1 over the 23 labels, per-label scores.
 //! - `babe-test` (held out): BABE SG2 sentences of the held-out links; `loaded` vs gold biased;
 //!   macro-F1 over the two classes.
+//! - `l3s-test` (held out): L3S-GN1 pages of the held-out hosts as scraped text (one block per
+//!   line); a line is predicted filler when most of its units' chars are; P/R/F1 of `filler` over
+//!   lines (the headline measure, also in `micro`), then per filler kind over lines whose gold and
+//!   predicted labels are compared as the kind (article counts as no kind).
+//! - `l3s-dev`: the same on every tenth L3S-GN1 train page (the filler tuning set; not held out).
+//! - `zyte` (held out): the Zyte/Scrapinghub article-extraction benchmark from HTML: the article
+//!   units of each page, joined, against the gold body with the benchmark's own shingle measure;
+//!   next to trafilatura (Rust port) and keeping every line, run on the same pages.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -18,11 +26,14 @@ use serde::Serialize;
 
 use crate::data::{load_babe, load_ptc, load_semeval, Article, PtcSplit};
 use crate::error::{Error, Result};
+use crate::data::web::{l3s_dev_split, load_l3s, load_zyte, trafilatura_text, zyte_match, zyte_summary, Content};
+use crate::decide::decide_content;
 use crate::model::UnitInput;
+use crate::text::{html, segment};
 use crate::pipeline::Classifier;
 
 /// The named evaluation sets.
-pub const SETS: &[&str] = &["ptc-test", "ptc-dev", "semeval23-dev", "babe-test"];
+pub const SETS: &[&str] = &["ptc-test", "ptc-dev", "semeval23-dev", "babe-test", "l3s-test", "l3s-dev", "zyte"];
 
 /// True/false positive counts for one label.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -172,15 +183,12 @@ pub fn article_lines(articles: &[Article]) -> Vec<(usize, usize)> {
 
 /// The units of [`article_lines`], each with its neighbouring lines in the same article as context.
 pub fn line_inputs<'a>(articles: &'a [Article], lines: &[(usize, usize)]) -> Vec<UnitInput<'a>> {
-    let text = |k: usize| articles[lines[k].0].lines[lines[k].1].text.trim();
-    let same = |k: usize, j: usize| lines[k].0 == lines[j].0;
-    (0..lines.len())
-        .map(|k| UnitInput {
-            text: text(k),
-            before: k.checked_sub(1).filter(|&j| same(k, j)).map(text),
-            after: Some(k + 1).filter(|&j| j < lines.len() && same(k, j)).map(text),
-        })
-        .collect()
+    let mut out = Vec::with_capacity(lines.len());
+    for run in lines.chunk_by(|x, y| x.0 == y.0) {
+        let texts: Vec<&str> = run.iter().map(|&(a, i)| articles[a].lines[i].text.trim()).collect();
+        out.extend(UnitInput::in_document(&texts));
+    }
+    out
 }
 
 /// Evaluates `set` (one of [`SETS`]) with `clf`, reading data under `root`.
@@ -191,10 +199,12 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
             let split = if set == "ptc-test" { PtcSplit::Test } else { PtcSplit::Dev };
             let articles = load_ptc(root, split)?;
             let lines = article_lines(&articles);
-            let scores = clf.score(&line_inputs(&articles, &lines))?;
+            let inputs = line_inputs(&articles, &lines);
+            let scores = clf.score(&inputs)?;
             let mut c = Counts::default();
-            for (&(a, i), s) in lines.iter().zip(&scores) {
-                c.add(s.sentence[0] >= clf.thresholds.loaded, articles[a].line_is_propaganda(i));
+            for ((&(a, i), s), u) in lines.iter().zip(&scores).zip(&inputs) {
+                // The unit's decision, as classify makes it: a unit taken for filler is never loaded.
+                c.add(clf.decide(s, u.text, 0).loaded, articles[a].line_is_propaganda(i));
             }
             let measure = "sentence-level propaganda (NLP4IF-2019 SLC): a line is propaganda if it overlaps a gold span; binary P/R/F1 of `loaded`";
             Ok(EvalReport::new(set, &model, measure, lines.len(), &[("propaganda".into(), c)]))
@@ -239,15 +249,110 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
             let scores = clf.score(&inputs)?;
             let (mut biased, mut neutral) = (Counts::default(), Counts::default());
             for (s, sc) in test.iter().zip(&scores) {
-                let pred = sc.sentence[0] >= clf.thresholds.loaded;
+                let pred = clf.decide(sc, &s.text, 0).loaded;
                 biased.add(pred, s.biased);
                 neutral.add(!pred, !s.biased);
             }
             let measure = "BABE SG2 held-out links: `loaded` vs expert `Biased`; macro-F1 over biased / non-biased";
             Ok(EvalReport::new(set, &model, measure, test.len(), &[("biased".into(), biased), ("non-biased".into(), neutral)]))
         }
+        "l3s-test" | "l3s-dev" => {
+            require_content(clf)?;
+            let (train, test) = load_l3s(root)?;
+            let test = if set == "l3s-dev" { l3s_dev_split(train).1 } else { test };
+            let kinds = clf.dir.spec.filler_kinds().to_vec();
+            let mut filler = Counts::default();
+            let mut per_kind: Vec<Counts> = vec![Counts::default(); kinds.len()];
+            let mut n_lines = 0;
+            for page in &test {
+                let units = segment(&page.text);
+                let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+                let scores = clf.score(&UnitInput::in_document(&texts))?;
+                // chars of each line's units: (filler chars, total chars, kind votes by chars)
+                let mut lines: Vec<(usize, usize, Vec<usize>)> = vec![(0, 0, vec![0; kinds.len()]); page.lines.len()];
+                for (u, sc) in units.iter().zip(&scores) {
+                    let Some(l) = page.lines.iter().position(|l| l.start <= u.start && u.start < l.end) else { continue };
+                    let len = u.end - u.start;
+                    lines[l].1 += len;
+                    if let Some(c) = decide_content(&clf.dir.spec, &clf.thresholds, &sc.content).filter(|c| c.filler) {
+                        lines[l].0 += len;
+                        if let Some(k) = c.kind.and_then(|k| kinds.iter().position(|x| *x == k)) {
+                            lines[l].2[k] += len;
+                        }
+                    }
+                }
+                for (line, (f, total, votes)) in page.lines.iter().zip(lines) {
+                    n_lines += 1;
+                    // A line without units (only bullets or punctuation) is page furniture.
+                    let predicted = total == 0 || 2 * f >= total;
+                    let gold = matches!(line.content, Content::Filler(_));
+                    filler.add(predicted, gold);
+                    let pred_kind = (predicted && f > 0).then(|| (0..kinds.len()).max_by_key(|&k| votes[k])).flatten();
+                    let gold_kind = match line.content {
+                        Content::Filler(Some(k)) => kinds.iter().position(|x| x == k.name()),
+                        _ => None,
+                    };
+                    for (k, c) in per_kind.iter_mut().enumerate() {
+                        c.add(pred_kind == Some(k), gold_kind == Some(k));
+                    }
+                }
+            }
+            let mut counts = vec![("filler".to_string(), filler)];
+            counts.extend(kinds.iter().cloned().zip(per_kind));
+            let measure = if set == "l3s-dev" {
+                "L3S-GN1 dev (every tenth train page, the filler tuning set), line level: P/R/F1 of `filler` (= micro row), then per filler kind"
+            } else {
+                "L3S-GN1 held-out hosts, line level: P/R/F1 of `filler` (= micro row), then per filler kind"
+            };
+            let mut r = EvalReport::new(set, &model, measure, n_lines, &counts);
+            r.micro = LabelScore::new("filler (headline)", &filler);
+            Ok(r)
+        }
+        "zyte" => {
+            require_content(clf)?;
+            let pages = load_zyte(root)?;
+            let (mut ours, mut traf, mut all) = (Vec::new(), Vec::new(), Vec::new());
+            for page in &pages {
+                let extracted = html::extract(&page.html);
+                let units = segment(&extracted.text);
+                let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+                let scores = clf.score(&UnitInput::in_document(&texts))?;
+                let article: Vec<&str> = texts
+                    .iter()
+                    .zip(&scores)
+                    .filter(|(_, sc)| !decide_content(&clf.dir.spec, &clf.thresholds, &sc.content).is_some_and(|c| c.filler))
+                    .map(|(t, _)| *t)
+                    .collect();
+                ours.push(zyte_match(&article.join("\n"), &page.gold));
+                traf.push(zyte_match(&trafilatura_text(&page.html), &page.gold));
+                all.push(zyte_match(&extracted.text, &page.gold));
+            }
+            let row = |label: &str, m: &[crate::data::web::ShingleMatch]| {
+                let z = zyte_summary(m);
+                LabelScore { label: label.into(), precision: z.precision, recall: z.recall, f1: z.f1, support: z.pages, predicted: z.pages }
+            };
+            let labels = vec![row("framemark", &ours), row("trafilatura (baseline)", &traf), row("every line (baseline)", &all)];
+            let measure = "Zyte article-extraction benchmark from HTML: 4-word shingle P/R/F1 of the article text against the gold body, \
+                           mean P and R over pages, F1 of the means (the benchmark's evaluate.py); baselines on the same pages";
+            Ok(EvalReport {
+                set: set.into(),
+                model,
+                measure: measure.into(),
+                units: pages.len(),
+                micro: labels[0].clone(),
+                macro_f1: labels[0].f1,
+                labels,
+            })
+        }
         other => Err(Error::Usage(format!("unknown eval set {other:?}; known: {}", SETS.join(", ")))),
     }
+}
+
+fn require_content(clf: &Classifier) -> Result<()> {
+    if clf.dir.spec.content_labels.is_empty() {
+        return Err(Error::Usage(format!("model {} has no content (filler) head", clf.dir.spec.id())));
+    }
+    Ok(())
 }
 
 /// The threshold in `candidates` that maximises F1 of `score >= t` against `gold` (ties: lower t).

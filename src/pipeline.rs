@@ -29,6 +29,11 @@ impl Classifier {
     pub fn load(path: &Path, kind: BackendKind, labels: &LabelSet) -> Result<Self> {
         let dir = ModelDir::open(path)?;
         labels.check_model("technique", dir.spec.techniques())?;
+        if !dir.spec.content_labels.is_empty() {
+            // The content family lists `article` first; the head scores the rest.
+            let ids: Vec<String> = std::iter::once("article".to_string()).chain(dir.spec.content_labels.iter().cloned()).collect();
+            labels.check_model("content", &ids)?;
+        }
         let thresholds = Thresholds::load(&dir.thresholds())?;
         let tokenizer = Tokenizer::load(&dir.tokenizer(), dir.spec.max_len, dir.spec.context)?;
         let backend = load_backend(&dir, kind)?;
@@ -67,12 +72,16 @@ impl Classifier {
                     unit: u.index,
                     start: u.start,
                     end: u.end,
+                    offsets: doc.offsets,
                     text: u.text.clone(),
                     paragraph: u.paragraph,
                     loaded: d.loaded,
                     loaded_score: d.loaded_score,
                     loaded_threshold: self.thresholds.loaded,
                     techniques: d.techniques,
+                    content: d.content.as_ref().map(|c| if c.filler { "filler" } else { "article" }.to_string()),
+                    content_score: d.content.as_ref().map(|c| c.score),
+                    filler_kind: d.content.and_then(|c| c.kind),
                 });
             }
             out.push(DocReport { doc: doc.id.clone(), units: records, text: Some(doc.text.clone()) });

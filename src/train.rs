@@ -28,6 +28,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::data::web::{l3s_dev_split, load_cleaneval_dragnet, load_l3s, Content, WebPage};
 use crate::data::{load_babe, load_ptc, load_semeval, Article, PtcSplit};
 use crate::decide::Thresholds;
 use crate::error::{Error, Result};
@@ -35,6 +36,8 @@ use crate::eval::{article_lines, best_threshold, Counts};
 use crate::labels::LabelSet;
 use crate::model::torch::{Targets, TorchModel, Trainer};
 use crate::model::{score, Batch, Encoded, ModelSpec, Tokenizer, UnitInput, UnitScores};
+use crate::text::layout::{layout_features, LAYOUT_FEATURES};
+use crate::text::segment;
 
 /// Everything a training run needs; `framemark train --help` documents each.
 #[derive(Debug, Clone)]
@@ -65,6 +68,9 @@ pub struct TrainConfig {
     pub max_len: usize,
     /// Tokens of each neighbouring unit the model reads as context (0: units alone).
     pub context: usize,
+    /// Units of web pages (L3S-GN1 train and CleanEval/Dragnet) to train the content head on;
+    /// 0 trains no content head.
+    pub content_units: usize,
     /// Use only the first N training and dev examples (smoke runs).
     pub limit: Option<usize>,
     /// Add BABE train sentences as `loaded` examples.
@@ -84,6 +90,12 @@ struct Example {
     /// The units before and after it in its document, when it has one.
     before: Option<String>,
     after: Option<String>,
+    /// Its layout features in its document.
+    layout: [f32; LAYOUT_FEATURES],
+    /// Content-head targets (`filler`, then the kinds) and where they are known; empty for units
+    /// that are not from web pages (article text: `filler` 0, kinds unknown).
+    content: Vec<f32>,
+    content_mask: Vec<f32>,
     sentence: Vec<f32>,
     sentence_mask: Vec<f32>,
     /// (start, end, token channel) char spans within `text`.
@@ -137,6 +149,7 @@ fn ptc_examples(articles: &[Article], paras: &[crate::data::Paragraph], techniqu
     let mut out = Vec::new();
     for art in articles {
         let nonempty: Vec<usize> = (0..art.lines.len()).filter(|&i| !art.lines[i].text.trim().is_empty()).collect();
+        let layout = layout_features(&nonempty.iter().map(|&i| art.lines[i].text.trim()).collect::<Vec<_>>());
         for (k, &i) in nonempty.iter().enumerate() {
             let line = &art.lines[i];
             let trimmed = line.text.trim();
@@ -191,6 +204,9 @@ fn ptc_examples(articles: &[Article], paras: &[crate::data::Paragraph], techniqu
                 text: trimmed.to_string(),
                 before: neighbour(k.checked_sub(1)),
                 after: neighbour(Some(k + 1)),
+                layout: layout[k],
+                content: Vec::new(),
+                content_mask: Vec::new(),
                 sentence,
                 sentence_mask,
                 spans,
@@ -218,9 +234,12 @@ fn paragraph_examples(articles: &[Article], paras: &[crate::data::Paragraph], te
                 sentence[t + 1] = if p.labels.contains(name) { 1.0 } else { 0.0 };
             }
             Example {
+                layout: layout_features(&[text.as_str()])[0],
                 text,
                 before: None,
                 after: None,
+                content: Vec::new(),
+                content_mask: Vec::new(),
                 sentence,
                 sentence_mask: vec![1.0; n + 1],
                 spans: Vec::new(),
@@ -250,6 +269,9 @@ fn authored_example(a: &crate::data::AuthoredSentence, techniques: &[String]) ->
         text: a.text.clone(),
         before: None,
         after: None,
+        layout: layout_features(&[&a.text])[0],
+        content: Vec::new(),
+        content_mask: Vec::new(),
         sentence,
         sentence_mask: vec![1.0; n + 1],
         spans,
@@ -257,12 +279,52 @@ fn authored_example(a: &crate::data::AuthoredSentence, techniques: &[String]) ->
     })
 }
 
+/// The units of labelled web pages as content-head examples: a unit takes its line's label (units
+/// never cross lines). Kinds are known for L3S-GN1 filler except user comments (the guide has no
+/// kind for comment text); CleanEval/Dragnet filler has no kind. Framing targets are unknown.
+fn web_examples(pages: &[WebPage], kinds: &[String], n_sentence: usize, n_token: usize) -> Vec<Example> {
+    let mut out = Vec::new();
+    for page in pages {
+        let units = segment(&page.text);
+        let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+        let layout = layout_features(&texts);
+        for (k, u) in units.iter().enumerate() {
+            let Some(line) = page.lines.iter().find(|l| l.start <= u.start && u.start < l.end) else { continue };
+            let mut content = vec![0.0; kinds.len() + 1];
+            let mut content_mask = vec![0.0; kinds.len() + 1];
+            content_mask[0] = 1.0;
+            if let Content::Filler(kind) = line.content {
+                content[0] = 1.0;
+                if let Some(kind) = kind.filter(|_| line.source != "comments") {
+                    for (j, name) in kinds.iter().enumerate() {
+                        content[j + 1] = if name == kind.name() { 1.0 } else { 0.0 };
+                        content_mask[j + 1] = 1.0;
+                    }
+                }
+            }
+            out.push(Example {
+                text: u.text.clone(),
+                before: k.checked_sub(1).map(|j| texts[j].to_string()),
+                after: texts.get(k + 1).map(|t| t.to_string()),
+                layout: layout[k],
+                content,
+                content_mask,
+                sentence: vec![0.0; n_sentence],
+                sentence_mask: vec![0.0; n_sentence],
+                spans: Vec::new(),
+                channel_mask: vec![0.0; n_token],
+            });
+        }
+    }
+    out
+}
+
 struct Prepared {
     enc: Encoded,
     example: Example,
 }
 
-fn targets(batch: &[&Prepared], n_sent: usize, n_tok: usize) -> Targets {
+fn targets(batch: &[&Prepared], n_sent: usize, n_tok: usize, n_content: usize) -> Targets {
     let seq = batch.iter().map(|p| p.enc.ids.len()).max().unwrap_or(0);
     let b = batch.len();
     let mut t = Targets {
@@ -270,8 +332,14 @@ fn targets(batch: &[&Prepared], n_sent: usize, n_tok: usize) -> Targets {
         sentence_mask: Array2::zeros((b, n_sent)),
         tokens: Array3::zeros((b, seq, n_tok)),
         token_mask: Array3::zeros((b, seq, n_tok)),
+        content: Array2::zeros((b, n_content)),
+        content_mask: Array2::zeros((b, n_content)),
     };
     for (i, p) in batch.iter().enumerate() {
+        for k in 0..n_content {
+            t.content[[i, k]] = p.example.content.get(k).copied().unwrap_or(0.0);
+            t.content_mask[[i, k]] = p.example.content_mask.get(k).copied().unwrap_or(if k == 0 { 1.0 } else { 0.0 });
+        }
         for k in 0..n_sent {
             t.sentence[[i, k]] = p.example.sentence[k];
             t.sentence_mask[[i, k]] = p.example.sentence_mask[k];
@@ -296,8 +364,8 @@ fn targets(batch: &[&Prepared], n_sent: usize, n_tok: usize) -> Targets {
 /// The dev set: PTC dev lines with SLC gold and their paragraphs' 2023 labels.
 struct Dev {
     texts: Vec<String>,
-    /// The neighbouring lines of each text in its article.
-    context: Vec<(Option<String>, Option<String>)>,
+    /// The neighbouring lines of each text in its article, and its layout features there.
+    context: Vec<(Option<String>, Option<String>, [f32; LAYOUT_FEATURES])>,
     loaded_gold: Vec<bool>,
     /// (paragraph labels, indices into `texts`)
     paragraphs: Vec<(Vec<String>, Vec<usize>)>,
@@ -311,7 +379,7 @@ fn build_dev(articles: &[Article], paras: &[crate::data::Paragraph], limit: Opti
     let mut index: HashMap<(usize, usize), usize> = HashMap::new();
     let mut dev = Dev { texts: Vec::new(), context: Vec::new(), loaded_gold: Vec::new(), paragraphs: Vec::new(), spans: Vec::new() };
     for input in crate::eval::line_inputs(articles, lines) {
-        dev.context.push((input.before.map(str::to_string), input.after.map(str::to_string)));
+        dev.context.push((input.before.map(str::to_string), input.after.map(str::to_string), input.layout));
     }
     for &(a, i) in lines {
         let art = &articles[a];
@@ -346,7 +414,7 @@ impl Dev {
         self.texts
             .iter()
             .zip(&self.context)
-            .map(|(t, (b, a))| UnitInput { text: t, before: b.as_deref(), after: a.as_deref() })
+            .map(|(t, (b, a, layout))| UnitInput { text: t, before: b.as_deref(), after: a.as_deref(), layout: *layout })
             .collect()
     }
 }
@@ -410,8 +478,20 @@ fn tune(dev: &Dev, scores: &[UnitScores], techniques: &[String]) -> DevResult {
             evidence: t_evidence,
             techniques: techniques_th,
             technique_default: t_default,
+            filler: 0.5,
         },
     }
+}
+
+fn example_input(e: &Example) -> UnitInput<'_> {
+    UnitInput { text: &e.text, before: e.before.as_deref(), after: e.after.as_deref(), layout: e.layout }
+}
+
+/// The filler threshold that maximises unit-level filler F1 on the content dev units, and that F1.
+fn tune_filler(dev: &[Example], scores: &[UnitScores]) -> (f32, f64) {
+    let s: Vec<f32> = scores.iter().map(|x| x.content[0]).collect();
+    let g: Vec<bool> = dev.iter().map(|e| e.content[0] == 1.0).collect();
+    best_threshold(&s, &g)
 }
 
 struct Log {
@@ -457,9 +537,12 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
             let mut sentence = vec![0.0; techniques.len() + 1];
             sentence[0] = if s.biased { 1.0 } else { 0.0 };
             examples.push(Example {
+                layout: layout_features(&[s.text.as_str()])[0],
                 text: s.text,
                 before: None,
                 after: None,
+                content: Vec::new(),
+                content_mask: Vec::new(),
                 sentence,
                 sentence_mask,
                 spans: Vec::new(),
@@ -480,11 +563,41 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         }
         log.line(&format!("authored: {} sentences x{repeat} from {}", authored.len(), path.display()));
     }
-    log.line(&format!("examples: {} in all: {n_ptc} PTC lines, {n_babe} BABE sentences", examples.len()));
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    // Content head: units of L3S-GN1 train pages (every tenth page, by id, is kept back as its dev
+    // set; the L3S test pages are never read here) and of CleanEval/Dragnet pages, sampled.
+    let kinds: Vec<String> = match labels.family("content") {
+        Some(f) => f.children("filler").iter().map(|l| l.id.clone()).collect(),
+        None => Vec::new(),
+    };
+    let (n_sentence, n_token) = (techniques.len() + 1, techniques.len() + 1);
+    let mut content_dev: Vec<Example> = Vec::new();
+    if cfg.content_units > 0 {
+        let (train_pages, dev_pages) = l3s_dev_split(load_l3s(&cfg.data)?.0);
+        let mut l3s_units = web_examples(&train_pages, &kinds, n_sentence, n_token);
+        let mut other = web_examples(&load_cleaneval_dragnet(&cfg.data)?, &kinds, n_sentence, n_token);
+        content_dev = web_examples(&dev_pages, &kinds, n_sentence, n_token);
+        l3s_units.shuffle(&mut rng);
+        other.shuffle(&mut rng);
+        // Two thirds from L3S-GN1 (news, with filler kinds), a third from CleanEval/Dragnet.
+        let n_l3s = (cfg.content_units * 2 / 3).min(l3s_units.len());
+        let n_other = (cfg.content_units - n_l3s).min(other.len());
+        log.line(&format!(
+            "content: {n_l3s} of {} L3S-GN1 train units ({} pages), {n_other} of {} CleanEval/Dragnet units; dev {} units ({} pages)",
+            l3s_units.len(),
+            train_pages.len(),
+            other.len(),
+            content_dev.len(),
+            dev_pages.len()
+        ));
+        examples.extend(l3s_units.into_iter().take(n_l3s));
+        examples.extend(other.into_iter().take(n_other));
+    }
+    log.line(&format!("examples: {} in all: {n_ptc} PTC lines, {n_babe} BABE sentences", examples.len()));
     if let Some(n) = cfg.limit {
         examples.shuffle(&mut rng);
         examples.truncate(n);
+        content_dev.truncate(n);
     }
 
     // Channels with enough span supervision get their own evidence at inference.
@@ -509,15 +622,17 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         token_labels,
         token_supervised,
         context: cfg.context,
+        content_labels: if cfg.content_units > 0 {
+            std::iter::once("filler".to_string()).chain(kinds.iter().cloned()).collect()
+        } else {
+            Vec::new()
+        },
     };
 
     let tokenizer = Tokenizer::load(&cfg.base.join("tokenizer.json"), cfg.max_len, cfg.context)?;
     let prepared: Vec<Prepared> = examples
         .into_iter()
-        .map(|e| {
-            let input = UnitInput { text: &e.text, before: e.before.as_deref(), after: e.after.as_deref() };
-            Ok(Prepared { enc: tokenizer.encode(&input)?, example: e })
-        })
+        .map(|e| Ok(Prepared { enc: tokenizer.encode(&example_input(&e))?, example: e }))
         .collect::<Result<_>>()?;
     let dev = build_dev(&dev_articles, &dev_paras, cfg.limit);
 
@@ -531,13 +646,14 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
     let mut batches: Vec<Vec<usize>> = order.chunks(cfg.batch_size.max(1)).map(|c| c.to_vec()).collect();
     let total_steps = (batches.len() * cfg.epochs).max(1);
     let warmup = (total_steps as f64 * 0.06).ceil().max(1.0);
-    let (n_sent, n_tok) = (spec.sentence_labels.len(), spec.token_labels.len());
+    let (n_sent, n_tok, n_content) = (spec.sentence_labels.len(), spec.token_labels.len(), spec.content_labels.len());
+    let content_inputs: Vec<UnitInput> = content_dev.iter().map(example_input).collect();
     let mut step = 0usize;
     let mut best: Option<(f64, usize)> = None;
     let started = Instant::now();
     for epoch in 1..=cfg.epochs {
         batches.shuffle(&mut rng);
-        let (mut sum_s, mut sum_t, mut n) = (0.0, 0.0, 0usize);
+        let (mut sum, mut n) = ([0.0f64; 3], 0usize);
         for b in &batches {
             let items: Vec<&Prepared> = b.iter().map(|&i| &prepared[i]).collect();
             let encs: Vec<&Encoded> = items.iter().map(|p| &p.enc).collect();
@@ -546,27 +662,35 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
             } else {
                 cfg.lr * ((total_steps - step) as f64 / (total_steps as f64 - warmup)).max(0.0)
             };
-            let (ls, lt) = trainer.step(&Batch::new(&encs), &targets(&items, n_sent, n_tok), lr)?;
-            sum_s += ls as f64;
-            sum_t += lt as f64;
+            let losses = trainer.step(&Batch::new(&encs), &targets(&items, n_sent, n_tok, n_content), lr)?;
+            for (s, l) in sum.iter_mut().zip(losses) {
+                *s += l as f64;
+            }
             n += 1;
             step += 1;
             if step % 50 == 0 {
                 log.line(&format!(
-                    "epoch {epoch} step {step}/{total_steps} lr {lr:.2e} loss sentence {:.4} token {:.4} ({:.0}s)",
-                    sum_s / n as f64,
-                    sum_t / n as f64,
+                    "epoch {epoch} step {step}/{total_steps} lr {lr:.2e} loss sentence {:.4} token {:.4} content {:.4} ({:.0}s)",
+                    sum[0] / n as f64,
+                    sum[1] / n as f64,
+                    sum[2] / n as f64,
                     started.elapsed().as_secs_f64()
                 ));
-                (sum_s, sum_t, n) = (0.0, 0.0, 0);
+                (sum, n) = ([0.0; 3], 0);
             }
         }
         let ckpt = cfg.out.join(format!("checkpoints/epoch-{epoch}.safetensors"));
         trainer.model.save(&ckpt)?;
         let scores = score(&trainer.model, &tokenizer, &dev.inputs(), 64)?;
         let r = tune(&dev, &scores, &techniques);
+        let filler = if n_content > 0 {
+            let (t, f) = tune_filler(&content_dev, &score(&trainer.model, &tokenizer, &content_inputs, 64)?);
+            format!(", dev filler F1 {f:.4} (threshold {t:.2})")
+        } else {
+            String::new()
+        };
         log.line(&format!(
-            "epoch {epoch} done ({:.0}s): dev SLC F1 {:.4} (loaded threshold {:.2}), dev paragraph micro-F1 {:.4}; saved {}",
+            "epoch {epoch} done ({:.0}s): dev SLC F1 {:.4} (loaded threshold {:.2}), dev paragraph micro-F1 {:.4}{filler}; saved {}",
             started.elapsed().as_secs_f64(),
             r.slc_f1,
             r.thresholds.loaded,
@@ -591,13 +715,174 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
     std::fs::write(&spec_path, serde_json::to_string_pretty(&spec)? + "\n").map_err(|e| Error::io(&spec_path, e))?;
     let final_model = TorchModel::load(&crate::model::ModelDir::open(&model_dir)?, device)?;
     let scores = score(&final_model, &tokenizer, &dev.inputs(), 64)?;
-    let r = tune(&dev, &scores, &techniques);
+    let mut r = tune(&dev, &scores, &techniques);
     let th_path = model_dir.join("thresholds.toml");
-    let header = format!(
+    let mut header = format!(
         "# Chosen on PTC dev (SLC F1 {:.4}) and its SemEval-2023 paragraph labels (micro-F1 {:.4}), epoch {best_epoch}.\n",
         r.slc_f1, r.paragraph_micro_f1
     );
+    if n_content > 0 {
+        let (t, f) = tune_filler(&content_dev, &score(&final_model, &tokenizer, &content_inputs, 64)?);
+        r.thresholds.filler = t;
+        header += &format!("# filler: on {} units of held-back L3S-GN1 train pages (unit F1 {f:.4}).\n", content_dev.len());
+    }
     std::fs::write(&th_path, header + &r.thresholds.to_toml()).map_err(|e| Error::io(&th_path, e))?;
     log.line(&format!("model written to {}", model_dir.display()));
+    Ok(model_dir)
+}
+
+/// Adds a content (filler) head to an existing framemark model (`from`) without touching anything
+/// else: the encoder and the framing heads are frozen, so every framing score of the new model is
+/// exactly the old one's, and the head learns filler from what the encoder already computes plus the
+/// layout features. Data: units of L3S-GN1 train pages (every tenth page, by id, kept back as the dev
+/// set for the filler threshold; the L3S test pages are never read) and CleanEval/Dragnet pages,
+/// `cfg.content_units` in all; PTC train lines and the authored sentences as article units.
+pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> Result<PathBuf> {
+    tch::set_num_threads(cfg.threads);
+    std::fs::create_dir_all(&cfg.out).map_err(|e| Error::io(&cfg.out, e))?;
+    let log_path = cfg.out.join("train.log");
+    let mut log = Log { file: std::fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))? };
+    log.line(&format!("framemark train --from {}: {cfg:?}", from.display()));
+    let from_dir = crate::model::ModelDir::open(from)?;
+    let techniques: Vec<String> = labels.techniques().iter().map(|l| l.name.clone()).collect();
+    let kinds: Vec<String> = match labels.family("content") {
+        Some(f) => f.children("filler").iter().map(|l| l.id.clone()).collect(),
+        None => return Err(Error::Labels("the label schema has no content family".into())),
+    };
+    let mut spec = from_dir.spec.clone();
+    spec.name = cfg.name.clone();
+    spec.version = cfg.version.clone();
+    spec.content_labels = std::iter::once("filler".to_string()).chain(kinds.iter().cloned()).collect();
+    let (n_sentence, n_token) = (techniques.len() + 1, techniques.len() + 1);
+
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    let (train_pages, dev_pages) = l3s_dev_split(load_l3s(&cfg.data)?.0);
+    let mut l3s_units = web_examples(&train_pages, &kinds, n_sentence, n_token);
+    let mut other = web_examples(&load_cleaneval_dragnet(&cfg.data)?, &kinds, n_sentence, n_token);
+    let mut dev = web_examples(&dev_pages, &kinds, n_sentence, n_token);
+    l3s_units.shuffle(&mut rng);
+    other.shuffle(&mut rng);
+    let n_l3s = (cfg.content_units * 2 / 3).min(l3s_units.len());
+    let n_other = (cfg.content_units - n_l3s).min(other.len());
+    let mut examples: Vec<Example> = l3s_units.into_iter().take(n_l3s).collect();
+    examples.extend(other.into_iter().take(n_other));
+    // Article units: PTC train lines (a quarter as many as the web units) and the authored sentences.
+    let articles = load_ptc(&cfg.data, PtcSplit::Train)?;
+    let (paras, _) = load_semeval(&cfg.data, "train", &articles)?;
+    let mut ptc = ptc_examples(&articles, &paras, &techniques, &PtcMap::new(labels, &techniques));
+    ptc.shuffle(&mut rng);
+    let n_ptc = (cfg.content_units / 4).min(ptc.len());
+    examples.extend(ptc.into_iter().take(n_ptc));
+    let mut n_authored = 0;
+    if let Some((path, _)) = &cfg.authored {
+        for a in crate::data::load_authored(path)? {
+            examples.push(authored_example(&a, &techniques)?);
+            n_authored += 1;
+        }
+    }
+    if let Some(n) = cfg.limit {
+        examples.shuffle(&mut rng);
+        examples.truncate(n);
+        dev.truncate(n);
+    }
+    log.line(&format!(
+        "content head: {n_l3s} L3S-GN1 train units ({} pages), {n_other} CleanEval/Dragnet units, {n_ptc} PTC lines, \
+         {n_authored} authored sentences; dev {} units of {} held-back L3S-GN1 train pages",
+        train_pages.len(),
+        dev.len(),
+        dev_pages.len()
+    ));
+
+    let device = tch::Device::cuda_if_available();
+    let mut model = TorchModel::from_base(from, &spec, device, cfg.seed)?;
+    let tokenizer = Tokenizer::load(&from_dir.tokenizer(), spec.max_len, spec.context)?;
+    let encs: Vec<Encoded> = examples.iter().map(|e| tokenizer.encode(&example_input(e))).collect::<Result<_>>()?;
+    // Encoder outputs once, in length-sorted batches, then put back in example order.
+    let mut order: Vec<usize> = (0..encs.len()).collect();
+    order.sort_by_key(|&i| encs[i].ids.len());
+    let mut rows: Vec<(usize, tch::Tensor)> = Vec::new();
+    let started = Instant::now();
+    for chunk in order.chunks(64) {
+        let batch = Batch::new(&chunk.iter().map(|&i| &encs[i]).collect::<Vec<_>>());
+        let x = model.content_inputs(&batch)?;
+        for (k, &i) in chunk.iter().enumerate() {
+            rows.push((i, x.get(k as i64)));
+        }
+    }
+    rows.sort_by_key(|r| r.0);
+    let x = tch::Tensor::stack(&rows.iter().map(|r| r.1.shallow_clone()).collect::<Vec<_>>(), 0);
+    log.line(&format!("encoded {} units ({:.0}s)", rows.len(), started.elapsed().as_secs_f64()));
+    let n_content = spec.content_labels.len();
+    let mut y = Array2::zeros((examples.len(), n_content));
+    let mut m = Array2::zeros((examples.len(), n_content));
+    for (i, e) in examples.iter().enumerate() {
+        for k in 0..n_content {
+            y[[i, k]] = e.content.get(k).copied().unwrap_or(0.0);
+            m[[i, k]] = e.content_mask.get(k).copied().unwrap_or(if k == 0 { 1.0 } else { 0.0 });
+        }
+    }
+    let losses = model.fit_content_head(&x, &y, &m, cfg.epochs, 256, cfg.lr, cfg.seed)?;
+    for (epoch, l) in losses.iter().enumerate() {
+        log.line(&format!("epoch {} content loss {l:.4}", epoch + 1));
+    }
+
+    let model_dir = cfg.out.join("model");
+    std::fs::create_dir_all(&model_dir).map_err(|e| Error::io(&model_dir, e))?;
+    model.save(&model_dir.join("model.safetensors"))?;
+    let copy = |from: &Path, to: &Path| std::fs::copy(from, to).map(|_| ()).map_err(|e| Error::io(from, e));
+    copy(&from_dir.config(), &model_dir.join("config.json"))?;
+    copy(&from_dir.tokenizer(), &model_dir.join("tokenizer.json"))?;
+    let spec_path = model_dir.join("framemark.json");
+    std::fs::write(&spec_path, serde_json::to_string_pretty(&spec)? + "\n").map_err(|e| Error::io(&spec_path, e))?;
+    let dev_inputs: Vec<UnitInput> = dev.iter().map(example_input).collect();
+    let scores = score(&model, &tokenizer, &dev_inputs, 64)?;
+    let (t_best, f_best) = tune_filler(&dev, &scores);
+    let mut th = Thresholds::load(&from_dir.thresholds())?;
+    // A unit taken for filler loses its framing labels, so the threshold is also held to the
+    // framing dev set: the highest filler F1 on L3S dev among thresholds that cost PTC dev SLC F1
+    // (article text only) at most `MAX_FRAMING_DROP`.
+    const MAX_FRAMING_DROP: f64 = 0.01;
+    let dev_articles = load_ptc(&cfg.data, PtcSplit::Dev)?;
+    let lines = article_lines(&dev_articles);
+    let lines = &lines[..cfg.limit.unwrap_or(lines.len()).min(lines.len())];
+    let ptc_scores = score(&model, &tokenizer, &crate::eval::line_inputs(&dev_articles, lines), 64)?;
+    let slc = |filler_t: f32| {
+        let mut c = Counts::default();
+        for (&(a, i), s) in lines.iter().zip(&ptc_scores) {
+            c.add(s.sentence[0] >= th.loaded && s.content[0] < filler_t, dev_articles[a].line_is_propaganda(i));
+        }
+        c.f1()
+    };
+    let slc_before = slc(f32::INFINITY);
+    let g: Vec<bool> = dev.iter().map(|e| e.content[0] == 1.0).collect();
+    let (mut t, mut f) = (1.0f32, 0.0f64);
+    for k in 1..100 {
+        let cand = k as f32 / 100.0;
+        let mut c = Counts::default();
+        for (sc, &gold) in scores.iter().zip(&g) {
+            c.add(sc.content[0] >= cand, gold);
+        }
+        if slc_before - slc(cand) <= MAX_FRAMING_DROP && c.f1() > f {
+            (t, f) = (cand, c.f1());
+        }
+    }
+    log.line(&format!(
+        "filler threshold: best on L3S dev alone {t_best:.2} (unit F1 {f_best:.4}); chosen {t:.2} (unit F1 {f:.4}), \
+         PTC dev SLC F1 {:.4} -> {:.4}",
+        slc_before,
+        slc(t)
+    ));
+    th.filler = t;
+    let old = std::fs::read_to_string(from_dir.thresholds()).map_err(|e| Error::io(from_dir.thresholds(), e))?;
+    let header: String = old.lines().take_while(|l| l.starts_with('#')).map(|l| format!("{l}\n")).collect();
+    let header = header
+        + &format!(
+            "# filler: best unit F1 ({f:.4}) on {} units of held-back L3S-GN1 train pages that costs PTC dev SLC F1 at most {MAX_FRAMING_DROP}; framing as in {}.\n",
+            dev.len(),
+            from_dir.spec.id()
+        );
+    let th_path = model_dir.join("thresholds.toml");
+    std::fs::write(&th_path, header + &th.to_toml()).map_err(|e| Error::io(&th_path, e))?;
+    log.line(&format!("dev filler F1 {f:.4} at threshold {t:.2}; model written to {}", model_dir.display()));
     Ok(model_dir)
 }

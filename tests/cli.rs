@@ -197,3 +197,155 @@ fn threshold_override_changes_decisions() {
     assert!(run.stdout.lines().all(|l| l.contains("\"loaded\":false")));
     assert!(run.stdout.contains("\"loaded_threshold\":1.0"));
 }
+
+/// The JSONL records of a run, parsed.
+fn records(run: &Run) -> Vec<serde_json::Value> {
+    run.stdout.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+}
+
+/// A `.html` file is read as a page without being told: its units are the visible text (menu,
+/// headline, the three sentences, footer), the script's text is nowhere, and every offset indexes
+/// the text `html::extract` gives, which each record names with `"offsets":"html-text"`.
+#[test]
+fn html_file_is_detected_and_offsets_index_the_extracted_text() {
+    let path = rel(&fixtures().join("article.html"));
+    let html = std::fs::read_to_string(fixtures().join("article.html")).unwrap();
+    let extracted = framemark::text::html::extract(&html).text;
+    let run = framemark(&["classify", "--format", "jsonl", &path], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("SCRIPT-TEXT-MUST-NOT-APPEAR") && !extracted.contains("SCRIPT-TEXT"));
+    assert!(!run.stdout.contains("courierTracker") && !run.stdout.contains("font-family"), "{}", run.stdout);
+    let records = records(&run);
+    let texts: Vec<&str> = records.iter().map(|r| r["text"].as_str().unwrap()).collect();
+    for want in [
+        "Home",
+        "Ferry fares to double as council blames “reckless” operator",
+        "The Lakeside council voted on Tuesday to let the ferry operator double its fares from March.",
+        "Councillor Ada Brenn called the operator’s bookkeeping a disgrace that would ruin every family on the island.",
+        "Commuters at the pier café said they had not been told.",
+        "© 2031 Lakeside Courier.",
+    ] {
+        assert!(texts.contains(&want), "no unit {want:?} in {texts:?}");
+    }
+    for r in &records {
+        assert_eq!(r["doc"], path.as_str());
+        assert_eq!(r["offsets"], "html-text", "{r}");
+        let (start, end) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
+        let slice: String = extracted.chars().skip(start).take(end - start).collect();
+        assert_eq!(slice, r["text"].as_str().unwrap(), "offsets {start}..{end} index the extracted text");
+        for t in r["techniques"].as_array().unwrap() {
+            for span in t["evidence"].as_array().unwrap() {
+                let (a, b) = (span[0].as_u64().unwrap() as usize, span[1].as_u64().unwrap() as usize);
+                assert!(start <= a && a < b && b <= end, "evidence {a}..{b} outside unit {start}..{end}");
+            }
+        }
+    }
+
+    // The CSV report names the same text; the HTML report shows it, not the page's markup.
+    let csv = framemark(&["classify", "--format", "csv", &path], b"");
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let rows: Vec<&str> = csv.stdout.lines().collect();
+    assert!(rows[0].ends_with(",error,offsets"), "{}", rows[0]);
+    assert_eq!(rows.len(), records.len() + 1);
+    assert!(rows[1..].iter().all(|r| r.ends_with(",html-text")), "{}", csv.stdout);
+    let page = framemark(&["classify", "--format", "html", &path], b"");
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    assert!(!page.stdout.contains("SCRIPT-TEXT") && !page.stdout.contains("&lt;p&gt;"), "{}", page.stdout);
+}
+
+/// `--input html` reads stdin as a page, with the records a file gives; a plain text file keeps
+/// `"offsets":"input"`.
+#[test]
+fn input_html_on_stdin() {
+    let path = rel(&fixtures().join("article.html"));
+    let bytes = std::fs::read(fixtures().join("article.html")).unwrap();
+    let from_stdin = framemark(&["classify", "--input", "html", "--format", "jsonl", "-"], &bytes);
+    assert_eq!(from_stdin.code, 0, "{}", from_stdin.stderr);
+    let from_file = framemark(&["classify", "--format", "jsonl", &path], b"");
+    let mut want = records(&from_file);
+    for r in &mut want {
+        r["doc"] = "<stdin>".into();
+    }
+    assert!(!want.is_empty());
+    assert_eq!(records(&from_stdin), want);
+
+    // Without --input html, stdin is text: the markup is the document.
+    let as_text = framemark(&["classify", "--format", "jsonl", "-"], &bytes);
+    assert_eq!(as_text.code, 0, "{}", as_text.stderr);
+    assert!(records(&as_text).iter().all(|r| r["offsets"] == "input"));
+    assert!(as_text.stdout.contains("SCRIPT-TEXT-MUST-NOT-APPEAR"), "the text reading sees the script source");
+}
+
+/// HTML in directories, JSONL `"html"` records, and bad pages: a page that is not UTF-8 is read as
+/// Windows-1252, one without visible text is `empty input` like an empty text file.
+#[test]
+fn html_inputs_in_directories_records_and_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    std::fs::copy(fixtures().join("article.html"), p("a.HTM")).unwrap();
+    std::fs::write(p("b.txt"), "The meeting starts at noon.").unwrap();
+    std::fs::write(p("c.html"), b"<p>The caf\xe9 opens at \x93noon\x94.</p>").unwrap();
+    let invisible = "<html><head><title>Nothing</title></head><body><script>x()</script></body></html>";
+    std::fs::write(p("d.html"), invisible).unwrap();
+    let run = framemark(&["classify", "--format", "jsonl", &dir.path().display().to_string()], b"");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let in_dir = records(&run);
+    let offsets = |name: &str| -> Vec<&str> {
+        let doc = p(name).display().to_string();
+        in_dir
+            .iter()
+            .filter(|r| r["doc"] == doc.as_str() && r.get("unit").is_some())
+            .map(|r| r["offsets"].as_str().unwrap())
+            .collect()
+    };
+    assert!(offsets("a.HTM").len() > 5 && offsets("a.HTM").iter().all(|o| *o == "html-text"));
+    assert_eq!(offsets("b.txt"), ["input"]);
+    assert_eq!(offsets("c.html"), ["html-text"]);
+    assert!(run.stdout.contains("\"text\":\"The café opens at “noon”.\""), "{}", run.stdout);
+    let doc = p("d.html").display().to_string();
+    let error = serde_json::json!({"schema": framemark::SCHEMA, "doc": doc, "error": "empty input"});
+    assert!(in_dir.contains(&error), "{}", run.stdout);
+    assert!(run.stderr.contains(&format!("{doc}: empty input")), "{}", run.stderr);
+
+    let input = concat!(
+        "{\"id\": \"page\", \"html\": \"<nav><a href=/>Home</a></nav><p>They unleashed chaos.</p><script>bad()</script>\"}\n",
+        "{\"id\": \"plain\", \"text\": \"They unleashed chaos.\"}\n",
+    );
+    let run = framemark(&["classify", "--input", "jsonl", "--format", "jsonl", "-"], input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got: Vec<(String, String, u64)> = records(&run)
+        .iter()
+        .map(|r| {
+            let s = |key: &str| r[key].as_str().unwrap().to_string();
+            (s("doc"), s("offsets"), r["start"].as_u64().unwrap())
+        })
+        .collect();
+    let want = [("page", "html-text", 0), ("page", "html-text", 5), ("plain", "input", 0)];
+    assert_eq!(got, want.map(|(d, o, s)| (d.to_string(), o.to_string(), s)));
+}
+
+/// `--strip-filler` writes the article alone: the example's newsletter prompt and related-posts
+/// teaser go, its headline and last body sentence stay, and nothing is written that the input lacks.
+#[test]
+fn strip_filler_keeps_the_article() {
+    let example = root().join("examples/harbor-bridge.txt");
+    let input = std::fs::read_to_string(&example).unwrap();
+    let run = framemark(&["classify", "--strip-filler", &rel(&example)], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = run.stdout;
+    assert!(out.starts_with("City Council Approves Harbor Bridge Repairs"), "{out}");
+    assert!(out.contains("last 18 months, the city engineer's office said."), "{out}");
+    for gone in ["Sign up for our newsletter", "Related Posts", "Five Things You Didn't Know"] {
+        assert!(!out.contains(gone), "{gone:?} is filler: {out}");
+    }
+    for line in out.lines().filter(|l| !l.is_empty()) {
+        assert!(input.contains(line), "{line:?} is not in the input");
+    }
+    // JSON Lines: one {"id","text"} object per document, the same text.
+    let run = framemark(&["classify", "--strip-filler", "--format", "jsonl", &rel(&example)], b"");
+    let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(v["id"], rel(&example));
+    assert_eq!(v["text"].as_str().unwrap().trim_end(), out.trim_end());
+    // A format that cannot carry plain text is a usage error.
+    assert_eq!(framemark(&["classify", "--strip-filler", "--format", "csv", &rel(&example)], b"").code, 2);
+}

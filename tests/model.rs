@@ -4,10 +4,12 @@
 use std::path::PathBuf;
 
 use framemark::labels::LabelSet;
-use framemark::model::{BackendKind, UnitInput};
+use framemark::model::BackendKind;
+#[cfg(feature = "torch")]
+use framemark::model::UnitInput;
 use framemark::pipeline::Classifier;
 use framemark::report::DocReport;
-use framemark::text::Document;
+use framemark::text::{Document, Offsets};
 
 fn model_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/framemark-minilm")
@@ -24,7 +26,11 @@ fn seeds() -> Option<Vec<Document>> {
     Some(
         paths
             .into_iter()
-            .map(|p| Document { id: p.file_name().unwrap().to_string_lossy().into(), text: std::fs::read_to_string(&p).unwrap() })
+            .map(|p| Document {
+                id: p.file_name().unwrap().to_string_lossy().into(),
+                text: std::fs::read_to_string(&p).unwrap(),
+                offsets: Offsets::Input,
+            })
             .collect(),
     )
 }
@@ -103,6 +109,10 @@ fn candle_and_torch_agree() {
         for (p, q) in x.tokens.iter().zip(y.tokens.iter()) {
             worst = worst.max((p - q).abs());
         }
+        assert_eq!(x.content.len(), y.content.len());
+        for (p, q) in x.content.iter().zip(&y.content) {
+            worst = worst.max((p - q).abs());
+        }
     }
     eprintln!("candle/torch max abs probability difference over {} units: {worst:.2e}", inputs.len());
     assert!(worst <= TOL, "max difference {worst} > {TOL}");
@@ -118,11 +128,61 @@ fn train_smoke() {
         return;
     }
     let out = tempfile::tempdir().unwrap();
+    let cfg = smoke_config(data, out.path());
+    let dir = framemark::train::train(&cfg, &LabelSet::embedded()).expect("training runs");
+    let clf = Classifier::load(&dir, BackendKind::Candle, &LabelSet::embedded()).expect("trained model loads");
+    let doc = Document { id: "x".into(), text: "They unleashed chaos.".into(), offsets: Offsets::Input };
+    let r = clf.classify(&[doc]).unwrap();
+    assert_eq!(r[0].units.len(), 1);
+    assert!(std::fs::read_to_string(out.path().join("train.log")).unwrap().contains("epoch 1 done"));
+}
+
+/// `train --from`: a content head trained on top of the shipped model leaves every framing output
+/// exactly as it was (encoder and framing heads frozen), and the new model loads and decides filler.
+#[cfg(feature = "torch")]
+#[test]
+fn content_head_smoke() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if !data.is_dir() {
+        eprintln!("skipping: ../shared/data not found");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
     let cfg = framemark::train::TrainConfig {
+        epochs: 2,
+        lr: 1e-3,
+        context: 0,
+        content_units: 60,
+        limit: Some(40),
+        babe: false,
+        paragraphs: false,
+        authored: None,
+        ..smoke_config(data, out.path())
+    };
+    let dir = framemark::train::train_content_head(&cfg, &model_dir(), &LabelSet::embedded()).expect("training runs");
+    let labels = LabelSet::embedded();
+    let texts = ["They unleashed chaos on our towns.", "Sign up for our newsletter.", "The bridge reopened on Monday."];
+    let inputs = UnitInput::in_document(&texts);
+    let new = Classifier::load(&dir, BackendKind::Candle, &labels).expect("trained model loads");
+    let old = Classifier::load(&model_dir(), BackendKind::Candle, &labels).unwrap();
+    let (a, b) = (new.score(&inputs).unwrap(), old.score(&inputs).unwrap());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.sentence, y.sentence, "framing scores changed");
+        assert_eq!(x.tokens, y.tokens, "evidence scores changed");
+        assert_eq!(x.content.len(), new.dir.spec.content_labels.len());
+    }
+    let r = new.classify(&[Document { id: "x".into(), text: texts.join("\n"), offsets: Offsets::Input }]).unwrap();
+    assert!(r[0].units.iter().all(|u| u.content.is_some()));
+}
+
+/// A few-example training configuration for the smoke tests.
+#[cfg(feature = "torch")]
+fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::TrainConfig {
+    framemark::train::TrainConfig {
         data,
         base: model_dir(),
         base_name: "smoke".into(),
-        out: out.path().to_path_buf(),
+        out: out.to_path_buf(),
         name: "smoke".into(),
         version: "0".into(),
         epochs: 1,
@@ -132,15 +192,11 @@ fn train_smoke() {
         seed: 1,
         max_len: 64,
         context: 8,
+        content_units: 30,
         limit: Some(24),
         babe: true,
         paragraphs: true,
         authored: Some((PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("labels/authored/techniques.jsonl"), 1)),
         threads: 2,
-    };
-    let dir = framemark::train::train(&cfg, &LabelSet::embedded()).expect("training runs");
-    let clf = Classifier::load(&dir, BackendKind::Candle, &LabelSet::embedded()).expect("trained model loads");
-    let r = clf.classify(&[Document { id: "x".into(), text: "They unleashed chaos.".into() }]).unwrap();
-    assert_eq!(r[0].units.len(), 1);
-    assert!(std::fs::read_to_string(out.path().join("train.log")).unwrap().contains("epoch 1 done"));
+    }
 }

@@ -30,12 +30,13 @@ fn fail_on_exit_codes() {
         (&["--fail-on", "Guilt_by_Association>100000"], 0),
         // Any condition met fails the run.
         (&["--fail-on", "loaded_units>=100000", "--fail-on", "loaded<=1"], 1),
-        // Every unit loaded / none loaded, whatever the model says.
-        (&["--threshold", "loaded=0", "--fail-on", "loaded>=1"], 1),
-        (&["--threshold", "loaded=0", "--fail-on", "loaded==100%"], 1),
+        // Every unit loaded / none loaded, whatever the model says (filler=1: no unit is filler,
+        // which is never loaded).
+        (&["--threshold", "loaded=0", "--threshold", "filler=1", "--fail-on", "loaded>=1"], 1),
+        (&["--threshold", "loaded=0", "--threshold", "filler=1", "--fail-on", "loaded==100%"], 1),
         (&["--threshold", "loaded=1", "--fail-on", "loaded_units>=1"], 0),
         (&["--threshold", "loaded=1", "--fail-on", "loaded>0"], 0),
-        (&["--threshold", "loaded=0", "--threshold", "Doubt=0", "--fail-on", "Doubt>=3"], 1),
+        (&["--threshold", "loaded=0", "--threshold", "filler=1", "--threshold", "Doubt=0", "--fail-on", "Doubt>=3"], 1),
     ];
     for (extra, want) in cases {
         let mut args = vec!["classify", "--format", "jsonl"];
@@ -97,8 +98,9 @@ fn help_documents_the_grammar_and_exit_codes() {
 #[test]
 fn threshold_overrides() {
     let ex = example();
-    // Every unit loaded, and every loaded unit carries Doubt at threshold 0.
-    let run = framemark(&["classify", "--format", "jsonl", "--threshold", "loaded=0", "--threshold", "Doubt=0", &ex], b"");
+    // Every unit loaded (none filler), and every loaded unit carries Doubt at threshold 0.
+    let args = ["classify", "--format", "jsonl", "--threshold", "loaded=0", "--threshold", "filler=1", "--threshold", "Doubt=0", &ex];
+    let run = framemark(&args, b"");
     assert_eq!(run.code, 0, "{}", run.stderr);
     for line in run.stdout.lines() {
         let r: serde_json::Value = serde_json::from_str(line).unwrap();

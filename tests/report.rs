@@ -74,8 +74,11 @@ fn seeds_md() {
 fn seeds_csv() {
     let Some(run) = seeds_run("csv") else { return };
     let rows = parse_csv(&run.stdout);
-    assert_eq!(rows[0].join(","), "doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error");
-    assert!(rows.iter().all(|r| r.len() == 12), "every row has the 12 columns");
+    assert_eq!(
+        rows[0].join(","),
+        "doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets"
+    );
+    assert!(rows.iter().all(|r| r.len() == 13), "every row has the 13 columns");
     snapshot("seeds_csv", &run);
 }
 
@@ -100,6 +103,7 @@ fn formats_agree() {
         assert_eq!(row[3], r["end"].to_string());
         assert_eq!(row[5], r["loaded"].to_string());
         assert_eq!(row[10], r["text"].as_str().unwrap());
+        assert_eq!(row[12], r["offsets"].as_str().unwrap());
         let labels: Vec<&str> = r["techniques"].as_array().unwrap().iter().map(|t| t["label"].as_str().unwrap()).collect();
         let csv_labels: Vec<&str> = row[8].split(';').filter(|s| !s.is_empty()).map(|t| t.split(':').next().unwrap()).collect();
         assert_eq!(csv_labels, labels);

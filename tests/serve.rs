@@ -215,6 +215,22 @@ fn answers_equal_the_cli() {
     assert_eq!(ids, ["7", "1"]);
 }
 
+/// A document given as `"html"` answers the records `classify --input html` writes for the page.
+#[test]
+fn html_documents_equal_the_cli() {
+    let served = Served::start(&[]);
+    let page = std::fs::read_to_string(root().join("tests/fixtures/article.html")).unwrap();
+    let got = served.post(&json!({"id": "page", "html": page})).records();
+    let run = framemark(&["classify", "--input", "html", "--format", "jsonl", "-"], page.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut want: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    for r in &mut want {
+        r["doc"] = "page".into();
+    }
+    assert!(!want.is_empty() && want.iter().all(|r| r["offsets"] == "html-text"));
+    assert_eq!(got, want);
+}
+
 /// 200 requests from 10 client threads, several documents: every answer is the CLI's answer for
 /// its document, while the server runs at most 2 inferences at a time and queues the rest.
 #[test]

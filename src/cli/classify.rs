@@ -22,6 +22,7 @@ use framemark::report::html::{HtmlOptions, HtmlReport};
 use framemark::report::human::{HumanOptions, HumanReport};
 use framemark::report::jsonl::JsonlReport;
 use framemark::report::markdown::MarkdownReport;
+use framemark::report::strip::StripReport;
 use framemark::report::{ErrorRecord, Outcome, Render};
 use framemark::text::{read_inputs, InputFormat, Loaded};
 
@@ -65,6 +66,11 @@ pub struct ClassifyArgs {
     /// 'Guilt_by_Association>=1' (grammar below). Repeatable.
     #[arg(long = "fail-on", value_name = "EXPR")]
     fail_on: Vec<String>,
+    /// Write only the article text of each document, filler cut out (needs a model with a content
+    /// head): plain text, each document followed by a blank line; with `--format jsonl`, one
+    /// `{"id", "text"}` object per document.
+    #[arg(long)]
+    strip_filler: bool,
     /// Most loaded units shown per document in the human, HTML and Markdown reports.
     #[arg(long, default_value_t = 5)]
     top: usize,
@@ -101,8 +107,15 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         .map(|expr| Condition::parse(expr, &techniques).with_context(|| format!("--fail-on {expr:?}")))
         .collect::<Result<Vec<_>>>()?;
     let clf = args.model.classifier()?;
+    if args.strip_filler && clf.dir.spec.content_labels.is_empty() {
+        anyhow::bail!("--strip-filler needs a model with a content (filler) head; {} has none", clf.dir.spec.id());
+    }
+    if args.strip_filler && !matches!(args.format, Format::Human | Format::Jsonl) {
+        anyhow::bail!("--strip-filler writes plain text or, with --format jsonl, JSON Lines");
+    }
     let stdout = std::io::stdout();
     let mut renderer: Box<dyn Render> = match args.format {
+        _ if args.strip_filler => Box::new(StripReport { jsonl: matches!(args.format, Format::Jsonl) }),
         Format::Human => {
             let color = match args.color {
                 Color::Always => true,
@@ -169,6 +182,7 @@ pub(super) fn classify_inputs(
 ) -> Result<()> {
     let format = match input.input {
         Input::Text => InputFormat::Text,
+        Input::Html => InputFormat::Html,
         Input::Jsonl => InputFormat::Jsonl,
     };
     let (tx, rx) = mpsc::sync_channel::<Loaded>(DOCS_PER_CHUNK);

@@ -11,7 +11,7 @@ use super::{check_dir, data_root, ModelArgs};
 /// Arguments of `framemark eval`.
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
-    /// Sets to evaluate: ptc-test, ptc-dev, semeval23-dev, babe-test (held-out sets are for
+    /// Sets to evaluate: ptc-test, ptc-dev, semeval23-dev, babe-test, l3s-test, l3s-dev, zyte (held-out sets are for
     /// reporting only).
     #[arg(required = true, value_name = "SET")]
     sets: Vec<String>,

@@ -65,9 +65,11 @@ struct InputArgs {
     /// Input files or directories; `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// How to read inputs: `text` (a file is a document) or `jsonl` (one {"id","text"} record per
-    /// line; from `-`, records are classified and written as they arrive). Files ending in
-    /// .jsonl/.json found in directories are read as JSONL either way.
+    /// How to read inputs: `text` (a file is a document; a file named *.html/*.htm is read as HTML),
+    /// `html` (a file or stdin is a web page; its visible text is the document and unit offsets
+    /// index that text) or `jsonl` (one {"id","text"} or {"id","html"} record per line; from `-`,
+    /// records are classified and written as they arrive). In directories, files ending in
+    /// .html/.htm are read as HTML and, with `jsonl`, .jsonl/.json as JSONL, whatever the format.
     #[arg(long, value_enum, default_value_t = Input::Text)]
     input: Input,
     /// Longest document processed, in characters; a longer one becomes an error record (raise the
@@ -79,6 +81,7 @@ struct InputArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Input {
     Text,
+    Html,
     Jsonl,
 }
 
@@ -96,7 +99,7 @@ struct ModelArgs {
     /// Inference backend: candle (pure Rust, default) or torch (needs `--features torch`).
     #[arg(long, value_enum, default_value_t = Backend::Candle)]
     backend: Backend,
-    /// Override a decision threshold: `loaded=0.6`, `evidence=0.4` or `<Technique>=0.5`. Repeatable.
+    /// Override a decision threshold: `loaded=0.6`, `evidence=0.4` or `<Technique>=0.5`, `filler=0.5` (models with a content head). Repeatable.
     #[arg(long = "threshold", value_name = "LABEL=VALUE")]
     thresholds: Vec<String>,
 }
@@ -144,7 +147,10 @@ impl ModelArgs {
         for t in &self.thresholds {
             let (label, value) = t.split_once('=').with_context(|| format!("--threshold {t:?}: expected LABEL=VALUE"))?;
             let value: f32 = value.parse().with_context(|| format!("--threshold {t:?}: {value:?} is not a number"))?;
-            let known = label == "loaded" || label == "evidence" || clf.dir.spec.techniques().iter().any(|n| n == label);
+            let known = label == "loaded"
+                || label == "evidence"
+                || (label == "filler" && !clf.dir.spec.content_labels.is_empty())
+                || clf.dir.spec.techniques().iter().any(|n| n == label);
             anyhow::ensure!(known, "--threshold {t:?}: unknown label {label:?}");
             clf.thresholds.set(label, value)?;
         }

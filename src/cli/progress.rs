@@ -67,12 +67,16 @@ mod tests {
             unit: 0,
             start: 0,
             end: 1,
+            offsets: framemark::text::Offsets::Input,
             text: "x".into(),
             paragraph: 0,
             loaded: false,
             loaded_score: 0.1,
             loaded_threshold: 0.5,
             techniques: vec![],
+            content: None,
+            content_score: None,
+            filler_kind: None,
         };
         Outcome::Doc(DocReport { doc: "d".into(), units: vec![u; units], text: None })
     }

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use super::{check_dir, data_root};
 use framemark::labels::LabelSet;
-use framemark::train::{train, TrainConfig};
+use framemark::train::{train, train_content_head, TrainConfig};
 
 /// Arguments of `framemark train`. Defaults are the shipped model's recipe.
 #[derive(Debug, clap::Args)]
@@ -53,6 +53,15 @@ pub struct TrainArgs {
     /// units alone.
     #[arg(long, default_value_t = 0)]
     context: usize,
+    /// Start from this framemark model and train only a content (filler) head on top: the encoder
+    /// and framing heads stay frozen, so framing scores do not change. `--epochs` and `--lr` then
+    /// apply to the head (e.g. `--epochs 20 --lr 1e-3`).
+    #[arg(long, value_name = "DIR")]
+    from: Option<PathBuf>,
+    /// Web-page units (L3S-GN1 train, CleanEval/Dragnet) to train the content (filler) head on;
+    /// 0 trains no content head.
+    #[arg(long, default_value_t = 0)]
+    content_units: usize,
     /// Use only N training and dev examples (smoke runs).
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
@@ -98,13 +107,17 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         seed: a.seed,
         max_len: a.max_len,
         context: a.context,
+        content_units: a.content_units,
         limit: a.limit,
         babe: !a.no_babe,
         paragraphs: a.paragraphs,
         authored: (a.authored != "none").then(|| (PathBuf::from(&a.authored), a.authored_repeat)),
         threads: a.threads,
     };
-    let dir = train(&cfg, &labels).context("training")?;
+    let dir = match &a.from {
+        Some(from) => train_content_head(&cfg, from, &labels).context("training the content head")?,
+        None => train(&cfg, &labels).context("training")?,
+    };
     println!("{}", dir.display());
     Ok(ExitCode::SUCCESS)
 }

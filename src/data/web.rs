@@ -792,3 +792,11 @@ mod tests {
         assert!(pages.iter().all(|p| !p.gold.is_empty() && p.html.contains("<")));
     }
 }
+
+/// Splits L3S-GN1 train pages into (train, dev): every tenth page in id order is dev. Training keeps
+/// the dev pages back to tune the filler threshold; `framemark eval l3s-dev` scores them.
+pub fn l3s_dev_split(mut pages: Vec<WebPage>) -> (Vec<WebPage>, Vec<WebPage>) {
+    pages.sort_by(|a, b| a.id.cmp(&b.id));
+    let (dev, train): (Vec<_>, Vec<_>) = pages.into_iter().enumerate().partition(|(i, _)| i % 10 == 0);
+    (train.into_iter().map(|(_, p)| p).collect(), dev.into_iter().map(|(_, p)| p).collect())
+}

@@ -140,6 +140,7 @@ pub(crate) mod testing {
             unit: i,
             start,
             end: start + text.chars().count(),
+            offsets: crate::text::Offsets::Input,
             text: text.into(),
             paragraph: 0,
             loaded: !hits.is_empty(),
@@ -149,6 +150,9 @@ pub(crate) mod testing {
                 .iter()
                 .map(|(l, ev)| TechniqueHit { label: l.to_string(), score: 0.8, threshold: 0.4, evidence: ev.to_vec() })
                 .collect(),
+            content: None,
+            content_score: None,
+            filler_kind: None,
         }
     }
 

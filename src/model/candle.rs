@@ -8,12 +8,14 @@ use candle_transformers::models::bert::{BertModel, Config};
 
 use super::{Backend, Batch, ModelDir, Outputs};
 use crate::error::{Error, Result};
+use crate::text::layout::LAYOUT_FEATURES;
 
 /// The candle model: BERT encoder plus the sentence and token heads.
 pub struct CandleModel {
     bert: BertModel,
     sentence: Linear,
     token: Linear,
+    content: Option<Linear>,
     device: Device,
 }
 
@@ -30,7 +32,13 @@ impl CandleModel {
         let bert = BertModel::load(vb.clone(), &config)?;
         let sentence = candle_nn::linear(hidden, dir.spec.sentence_labels.len(), vb.pp("heads.sentence"))?;
         let token = candle_nn::linear(hidden, dir.spec.token_labels.len(), vb.pp("heads.token"))?;
-        Ok(CandleModel { bert, sentence, token, device })
+        let n_content = dir.spec.content_labels.len();
+        let content = if n_content == 0 {
+            None
+        } else {
+            Some(candle_nn::linear(hidden + LAYOUT_FEATURES, n_content, vb.pp("heads.content"))?)
+        };
+        Ok(CandleModel { bert, sentence, token, content, device })
     }
 }
 
@@ -48,12 +56,22 @@ impl Backend for CandleModel {
         let pooled = hidden.broadcast_mul(&maskf)?.sum(1)?.broadcast_div(&maskf.sum(1)?)?;
         let sentence = candle_nn::ops::sigmoid(&self.sentence.forward(&pooled)?)?;
         let tokens = candle_nn::ops::sigmoid(&self.token.forward(&hidden)?)?;
+        let content = match &self.content {
+            None => ndarray::Array2::zeros((b, 0)),
+            Some(head) => {
+                let layout = Tensor::from_iter(batch.layout.iter().copied(), &self.device)?.reshape((b, LAYOUT_FEATURES))?;
+                let p = candle_nn::ops::sigmoid(&head.forward(&Tensor::cat(&[&pooled, &layout], 1)?)?)?;
+                let n = p.dim(D::Minus1)?;
+                ndarray::Array2::from_shape_vec((b, n), p.flatten_all()?.to_vec1::<f32>()?)
+                    .map_err(|e| Error::Model { path: "candle".into(), reason: e.to_string() })?
+            }
+        };
         let n_sent = sentence.dim(D::Minus1)?;
         let n_tok = tokens.dim(D::Minus1)?;
         let sentence = ndarray::Array2::from_shape_vec((b, n_sent), sentence.flatten_all()?.to_vec1::<f32>()?)
             .map_err(|e| Error::Model { path: "candle".into(), reason: e.to_string() })?;
         let tokens = ndarray::Array3::from_shape_vec((b, s, n_tok), tokens.flatten_all()?.to_vec1::<f32>()?)
             .map_err(|e| Error::Model { path: "candle".into(), reason: e.to_string() })?;
-        Ok(Outputs { sentence, tokens })
+        Ok(Outputs { sentence, tokens, content })
     }
 }

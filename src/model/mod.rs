@@ -7,6 +7,8 @@
 //!   per `sentence_labels` entry (`loaded`, then the 23 techniques).
 //! - `heads.token` — linear over every token's hidden state: one sigmoid per `token_labels` entry
 //!   (`any`, then the 23 techniques); it gives the evidence spans.
+//! - `heads.content` (optional) — linear over the pooled unit concatenated with its layout features
+//!   ([`crate::text::layout`]): one sigmoid per `content_labels` entry (`filler`, then the kinds).
 //!
 //! Backends: [`candle`] (default, pure Rust) and `torch` (rust-bert/tch, feature `torch`, also used
 //! for training). Both load the same safetensors and are kept in agreement by a parity test.
@@ -21,6 +23,7 @@ use ndarray::{Array2, Array3};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::text::layout::{layout_features, LAYOUT_FEATURES};
 
 /// `framemark.json` in a model directory: what the heads mean and how inputs are cut.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -46,6 +49,10 @@ pub struct ModelSpec {
     /// Context goes in as segment B and is neither pooled nor given token outputs.
     #[serde(default)]
     pub context: usize,
+    /// Content-head outputs, in order: `filler`, then the filler kinds. Empty: the model has no
+    /// content head (every unit is article).
+    #[serde(default)]
+    pub content_labels: Vec<String>,
 }
 
 impl ModelSpec {
@@ -57,6 +64,11 @@ impl ModelSpec {
     /// The technique names (sentence labels after `loaded`).
     pub fn techniques(&self) -> &[String] {
         &self.sentence_labels[1..]
+    }
+
+    /// The filler kinds (content labels after `filler`); empty without a content head.
+    pub fn filler_kinds(&self) -> &[String] {
+        self.content_labels.get(1..).unwrap_or(&[])
     }
 
     fn check(&self, path: &Path) -> Result<()> {
@@ -72,6 +84,9 @@ impl ModelSpec {
         }
         if self.token_supervised.len() != self.token_labels.len() {
             return bad("framemark.json: token_supervised must have one entry per token label".into());
+        }
+        if !self.content_labels.is_empty() && self.content_labels[0] != "filler" {
+            return bad("framemark.json: content_labels must start with \"filler\"".into());
         }
         Ok(())
     }
@@ -123,7 +138,8 @@ impl ModelDir {
     }
 }
 
-/// A unit to score, with the units next to it in its document, which a model with context reads.
+/// A unit to score, with the units next to it in its document (which a model with context reads)
+/// and its layout features (which the content head reads).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct UnitInput<'a> {
     /// The unit text.
@@ -132,21 +148,26 @@ pub struct UnitInput<'a> {
     pub before: Option<&'a str>,
     /// The unit after it in the same document.
     pub after: Option<&'a str>,
+    /// Where the unit sits in its document and its shape ([`layout_features`]).
+    pub layout: [f32; LAYOUT_FEATURES],
 }
 
 impl<'a> UnitInput<'a> {
     /// A unit with no document around it (a lone sentence).
     pub fn alone(text: &'a str) -> Self {
-        UnitInput { text, before: None, after: None }
+        UnitInput { text, before: None, after: None, layout: layout_features(&[text])[0] }
     }
 
-    /// The units of one document, in order, each with its neighbours.
+    /// The units of one document, in order, each with its neighbours and layout.
     pub fn in_document(texts: &[&'a str]) -> Vec<Self> {
-        (0..texts.len())
-            .map(|i| UnitInput {
+        layout_features(texts)
+            .into_iter()
+            .enumerate()
+            .map(|(i, layout)| UnitInput {
                 text: texts[i],
                 before: i.checked_sub(1).map(|j| texts[j]),
                 after: texts.get(i + 1).copied(),
+                layout,
             })
             .collect()
     }
@@ -162,6 +183,8 @@ pub struct Encoded {
     /// Char span `[start, end)` of each token within the unit text; `(0, 0)` for special and
     /// context tokens.
     pub offsets: Vec<(usize, usize)>,
+    /// The unit's layout features.
+    pub layout: [f32; LAYOUT_FEATURES],
 }
 
 /// The `tokenizers` tokenizer of a model directory, configured for units (and their context).
@@ -194,6 +217,7 @@ impl Tokenizer {
     /// head of the unit after it.
     pub fn encode(&self, unit: &UnitInput) -> Result<Encoded> {
         let mut enc = self.encode_unit(unit.text)?;
+        enc.layout = unit.layout;
         if self.context == 0 {
             return Ok(enc);
         }
@@ -227,7 +251,7 @@ impl Tokenizer {
             .zip(specials)
             .map(|(&o, &s)| if s == 1 { (0, 0) } else { o })
             .collect();
-        Ok(Encoded { ids: enc.get_ids().to_vec(), type_ids: vec![0; offsets.len()], offsets })
+        Ok(Encoded { ids: enc.get_ids().to_vec(), type_ids: vec![0; offsets.len()], offsets, layout: [0.0; LAYOUT_FEATURES] })
     }
 }
 
@@ -241,6 +265,8 @@ pub struct Batch {
     /// `[batch, seq]` 0 for the unit's tokens, 1 for its context (and 0 for padding). The sentence
     /// head pools over real tokens with type 0 only.
     pub token_type_ids: Array2<u32>,
+    /// `[batch, LAYOUT_FEATURES]` layout features, read by the content head.
+    pub layout: Array2<f32>,
 }
 
 impl Batch {
@@ -250,14 +276,18 @@ impl Batch {
         let mut input_ids = Array2::zeros((encs.len(), seq));
         let mut attention_mask = Array2::zeros((encs.len(), seq));
         let mut token_type_ids = Array2::zeros((encs.len(), seq));
+        let mut layout = Array2::zeros((encs.len(), LAYOUT_FEATURES));
         for (i, e) in encs.iter().enumerate() {
             for (j, (&id, &ty)) in e.ids.iter().zip(&e.type_ids).enumerate() {
                 input_ids[[i, j]] = id;
                 attention_mask[[i, j]] = 1;
                 token_type_ids[[i, j]] = ty;
             }
+            for (k, &x) in e.layout.iter().enumerate() {
+                layout[[i, k]] = x;
+            }
         }
-        Batch { input_ids, attention_mask, token_type_ids }
+        Batch { input_ids, attention_mask, token_type_ids, layout }
     }
 
     /// `[batch, seq]` 1 for the tokens the sentence head pools: real tokens of the unit itself.
@@ -275,6 +305,8 @@ pub struct Outputs {
     pub sentence: Array2<f32>,
     /// `[batch, seq, token_labels]`.
     pub tokens: Array3<f32>,
+    /// `[batch, content_labels]` (no columns without a content head).
+    pub content: Array2<f32>,
 }
 
 /// An encoder + heads that can score a batch.
@@ -331,6 +363,8 @@ pub struct UnitScores {
     pub token_offsets: Vec<(usize, usize)>,
     /// `[tokens, token_labels]` probabilities for those tokens.
     pub tokens: Array2<f32>,
+    /// Content-head probabilities, one per `content_labels` (empty without a content head).
+    pub content: Vec<f32>,
 }
 
 /// Scores many units: sorted by token length and packed into batches of `batch_size` so padding
@@ -360,6 +394,7 @@ pub fn score(
                 sentence: outputs.sentence.row(row).to_vec(),
                 token_offsets: real.iter().map(|&j| enc.offsets[j]).collect(),
                 tokens,
+                content: outputs.content.row(row).to_vec(),
             });
         }
     }

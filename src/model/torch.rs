@@ -13,6 +13,7 @@ use tch::{nn, nn::Module, nn::OptimizerConfig, Device, Kind, Reduction, Tensor};
 
 use super::{Backend, Batch, ModelDir, ModelSpec, Outputs};
 use crate::error::{Error, Result};
+use crate::text::layout::LAYOUT_FEATURES;
 
 /// Encoder + heads on libtorch.
 pub struct TorchModel {
@@ -20,6 +21,7 @@ pub struct TorchModel {
     bert: BertModel<BertEmbeddings>,
     sentence: nn::Linear,
     token: nn::Linear,
+    content: Option<nn::Linear>,
     dropout: f64,
     device: Device,
 }
@@ -38,7 +40,11 @@ impl TorchModel {
         let heads = &root / "heads";
         let sentence = nn::linear(&heads / "sentence", hidden, spec.sentence_labels.len() as i64, Default::default());
         let token = nn::linear(&heads / "token", hidden, spec.token_labels.len() as i64, Default::default());
-        TorchModel { vs, bert, sentence, token, dropout: config.hidden_dropout_prob, device }
+        let content = (!spec.content_labels.is_empty()).then(|| {
+            let inputs = hidden + LAYOUT_FEATURES as i64;
+            nn::linear(&heads / "content", inputs, spec.content_labels.len() as i64, Default::default())
+        });
+        TorchModel { vs, bert, sentence, token, content, dropout: config.hidden_dropout_prob, device }
     }
 
     /// Loads a complete framemark model directory.
@@ -80,8 +86,8 @@ impl TorchModel {
         Tensor::from_slice(&v).view([b as i64, s as i64]).to(self.device)
     }
 
-    /// Sentence and token logits.
-    fn logits(&self, batch: &Batch, train: bool) -> Result<(Tensor, Tensor)> {
+    /// Token hidden states and the pooled unit (before dropout).
+    fn encode(&self, batch: &Batch, train: bool) -> Result<(Tensor, Tensor)> {
         let ids = self.tensor(&batch.input_ids);
         let mask = self.tensor(&batch.attention_mask);
         let type_ids = self.tensor(&batch.token_type_ids);
@@ -94,9 +100,82 @@ impl TorchModel {
         let maskf = self.tensor(&batch.pool_mask()).to_kind(Kind::Float).unsqueeze(-1);
         let pooled = (&hidden * &maskf).sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
             / maskf.sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+        Ok((hidden, pooled))
+    }
+
+    /// Sentence, token and content logits (content: `[batch, 0]` without a content head).
+    fn logits(&self, batch: &Batch, train: bool) -> Result<(Tensor, Tensor, Tensor)> {
+        let (hidden, pooled) = self.encode(batch, train)?;
         let pooled = pooled.dropout(self.dropout, train);
         let hidden = hidden.dropout(self.dropout, train);
-        Ok((self.sentence.forward(&pooled), self.token.forward(&hidden)))
+        let b = batch.layout.nrows() as i64;
+        let content = match &self.content {
+            None => Tensor::zeros([b, 0], (Kind::Float, self.device)),
+            Some(head) => {
+                let layout = from_array2(&batch.layout, self.device);
+                head.forward(&Tensor::cat(&[&pooled, &layout], 1))
+            }
+        };
+        Ok((self.sentence.forward(&pooled), self.token.forward(&hidden), content))
+    }
+}
+
+impl TorchModel {
+    /// What the content head reads for each unit of a batch: the pooled unit and its layout
+    /// features, `[batch, hidden + LAYOUT_FEATURES]` (inference mode, no gradient).
+    pub fn content_inputs(&self, batch: &Batch) -> Result<Tensor> {
+        let (_, pooled) = tch::no_grad(|| self.encode(batch, false))?;
+        Ok(Tensor::cat(&[&pooled, &from_array2(&batch.layout, self.device)], 1))
+    }
+
+    /// Trains the content head alone on fixed inputs `x` (rows of [`Self::content_inputs`]) with
+    /// masked BCE against `targets`/`mask` (`[rows, content_labels]`): the encoder and the framing
+    /// heads are frozen, so every framing output stays exactly as it was. AdamW, shuffled
+    /// minibatches of `batch_size` rows, `epochs` passes; returns the mean loss of each pass.
+    #[allow(clippy::too_many_arguments)]
+    pub fn fit_content_head(
+        &mut self,
+        x: &Tensor,
+        targets: &Array2<f32>,
+        mask: &Array2<f32>,
+        epochs: usize,
+        batch_size: i64,
+        lr: f64,
+        seed: u64,
+    ) -> Result<Vec<f64>> {
+        let head = self.content.as_ref().ok_or_else(|| Error::Model {
+            path: "torch".into(),
+            reason: "the model has no content head".into(),
+        })?;
+        tch::manual_seed(seed as i64);
+        self.vs.freeze();
+        let mut head_vars = vec![head.ws.shallow_clone()];
+        head_vars.extend(head.bs.as_ref().map(Tensor::shallow_clone));
+        for v in &mut head_vars {
+            let _ = v.requires_grad_(true);
+        }
+        // Frozen variables have no gradient, and the optimizer skips them.
+        let mut opt = nn::AdamW::default().build(&self.vs, lr)?;
+        let (y, m) = (from_array2(targets, self.device), from_array2(mask, self.device));
+        let rows = x.size()[0];
+        let mut losses = Vec::with_capacity(epochs);
+        for _ in 0..epochs {
+            let perm = Tensor::randperm(rows, (Kind::Int64, self.device));
+            let (mut sum, mut n) = (0.0, 0);
+            let mut start = 0;
+            while start < rows {
+                let idx = perm.narrow(0, start, batch_size.min(rows - start));
+                let logits = head.forward(&x.index_select(0, &idx));
+                let loss = masked_bce(&logits, &y.index_select(0, &idx), &m.index_select(0, &idx));
+                opt.backward_step(&loss);
+                sum += loss.double_value(&[]);
+                n += 1;
+                start += batch_size;
+            }
+            losses.push(sum / n.max(1) as f64);
+        }
+        self.vs.unfreeze();
+        Ok(losses)
     }
 }
 
@@ -128,8 +207,12 @@ fn from_array3(a: &Array3<f32>, device: Device) -> Tensor {
 
 impl Backend for TorchModel {
     fn forward(&self, batch: &Batch) -> Result<Outputs> {
-        let (sentence, tokens) = tch::no_grad(|| self.logits(batch, false))?;
-        Ok(Outputs { sentence: to_array2(&sentence.sigmoid())?, tokens: to_array3(&tokens.sigmoid())? })
+        let (sentence, tokens, content) = tch::no_grad(|| self.logits(batch, false))?;
+        Ok(Outputs {
+            sentence: to_array2(&sentence.sigmoid())?,
+            tokens: to_array3(&tokens.sigmoid())?,
+            content: to_array2(&content.sigmoid())?,
+        })
     }
 }
 
@@ -145,6 +228,10 @@ pub struct Targets {
     pub tokens: Array3<f32>,
     /// `[batch, seq, token_labels]` 1 where known (and the token is real).
     pub token_mask: Array3<f32>,
+    /// `[batch, content_labels]` 0/1.
+    pub content: Array2<f32>,
+    /// `[batch, content_labels]` 1 where known.
+    pub content_mask: Array2<f32>,
 }
 
 /// AdamW over all weights, one step per batch.
@@ -168,15 +255,20 @@ impl Trainer {
         Ok(Trainer { model, opt, token_weight })
     }
 
-    /// One optimisation step at learning rate `lr`; returns (sentence loss, token loss).
-    pub fn step(&mut self, batch: &Batch, targets: &Targets, lr: f64) -> Result<(f32, f32)> {
+    /// One optimisation step at learning rate `lr`; returns the sentence, token and content losses.
+    pub fn step(&mut self, batch: &Batch, targets: &Targets, lr: f64) -> Result<[f32; 3]> {
         let d = self.model.device;
-        let (sent, tok) = self.model.logits(batch, true)?;
+        let (sent, tok, content) = self.model.logits(batch, true)?;
         let ls = masked_bce(&sent, &from_array2(&targets.sentence, d), &from_array2(&targets.sentence_mask, d));
         let lt = masked_bce(&tok, &from_array3(&targets.tokens, d), &from_array3(&targets.token_mask, d));
-        let loss = &ls + &lt * self.token_weight;
+        let lc = if targets.content.ncols() > 0 {
+            masked_bce(&content, &from_array2(&targets.content, d), &from_array2(&targets.content_mask, d))
+        } else {
+            Tensor::zeros([], (Kind::Float, d))
+        };
+        let loss = &ls + &lt * self.token_weight + &lc;
         self.opt.set_lr(lr);
         self.opt.backward_step_clip_norm(&loss, 1.0);
-        Ok((ls.double_value(&[]) as f32, lt.double_value(&[]) as f32))
+        Ok([ls.double_value(&[]) as f32, lt.double_value(&[]) as f32, lc.double_value(&[]) as f32])
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! # Columns
 //!
-//! Always these twelve, in this order (new columns are only ever appended):
+//! Always these thirteen, in this order (new columns are only ever appended):
 //!
 //! | column | content |
 //! |---|---|
@@ -20,13 +20,14 @@
 //! | `evidence` | `label@start-end` for each evidence span (document char offsets), joined with `;` |
 //! | `text` | the unit text, exactly |
 //! | `error` | empty for a unit; for an input that failed, why (its row has only `doc` and `error`) |
+//! | `offsets` | the text `start`, `end` and `evidence` index: `input` (the input text) or `html-text` (the visible text of an HTML input), as in the JSONL report |
 //!
 //! Example:
 //!
 //! ```text
-//! doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error
-//! a.txt,3,120,159,1,true,0.9123,0.5000,Loaded_Language:0.8812;Doubt:0.4100,Loaded_Language@125-134,They unleashed chaos.,
-//! b.txt,,,,,,,,,,,empty input
+//! doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets
+//! a.txt,3,120,159,1,true,0.9123,0.5000,Loaded_Language:0.8812;Doubt:0.4100,Loaded_Language@125-134,They unleashed chaos.,,input
+//! b.txt,,,,,,,,,,,empty input,
 //! ```
 //!
 //! The text is written as it is: a spreadsheet may read a cell starting with `=`, `+`, `-` or `@`
@@ -37,7 +38,7 @@ use std::io::{self, Write};
 use super::{score4, DocReport, ErrorRecord, Outcome, Render, UnitRecord};
 
 /// The header row's column names, in order.
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 13] = [
     "doc",
     "unit",
     "start",
@@ -50,6 +51,7 @@ pub const COLUMNS: [&str; 12] = [
     "evidence",
     "text",
     "error",
+    "offsets",
 ];
 
 /// The CSV report as a [`Render`] stream: the header row in `begin`, rows per outcome.
@@ -79,13 +81,13 @@ pub fn write_doc(w: &mut dyn Write, doc: &DocReport) -> io::Result<()> {
 
 /// The row of an input that failed.
 pub fn write_error(w: &mut dyn Write, e: &ErrorRecord) -> io::Result<()> {
-    let mut row: [String; 12] = Default::default();
+    let mut row: [String; 13] = Default::default();
     row[0] = e.doc.clone();
     row[11] = e.error.trim().to_string();
     write_row(w, &row)
 }
 
-fn unit_row(u: &UnitRecord) -> [String; 12] {
+fn unit_row(u: &UnitRecord) -> [String; 13] {
     let techniques: Vec<String> = u.techniques.iter().map(|t| format!("{}:{}", t.label, score4(t.score))).collect();
     let evidence: Vec<String> = u
         .techniques
@@ -105,6 +107,7 @@ fn unit_row(u: &UnitRecord) -> [String; 12] {
         evidence.join(";"),
         u.text.clone(),
         String::new(),
+        u.offsets.name().to_string(),
     ]
 }
 
@@ -177,11 +180,11 @@ mod tests {
         };
         let out = render(&mut CsvReport, &[Outcome::Doc(doc), Outcome::Error(error("b.txt", "empty input\n"))]);
         let want = concat!(
-            "doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error\r\n",
-            "\"a,1.txt\",0,0,5,0,false,0.1000,0.5000,,,Calm.,\r\n",
+            "doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets\r\n",
+            "\"a,1.txt\",0,0,5,0,false,0.1000,0.5000,,,Calm.,,input\r\n",
             "\"a,1.txt\",1,6,36,0,true,0.9123,0.5000,Loaded_Language:0.8800;Doubt:0.4100,",
-            "Loaded_Language@12-21;Doubt@6-10;Doubt@29-34,\"They \"\"unleashed\"\" chaos, again.\",\r\n",
-            "b.txt,,,,,,,,,,,empty input\r\n",
+            "Loaded_Language@12-21;Doubt@6-10;Doubt@29-34,\"They \"\"unleashed\"\" chaos, again.\",,input\r\n",
+            "b.txt,,,,,,,,,,,empty input,\r\n",
         );
         assert_eq!(out, want);
     }

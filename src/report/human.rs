@@ -59,7 +59,24 @@ pub fn write_doc(w: &mut impl Write, doc: &DocReport, opts: &HumanOptions) -> io
         writeln!(w, "No units.")?;
         return writeln!(w);
     }
-    writeln!(w, "units: {total}, loaded: {} ({})", loaded.len(), percent(loaded.len(), total))?;
+    let filler = doc.units.iter().filter(|u| u.is_filler()).count();
+    let has_content = doc.units.iter().any(|u| u.content.is_some());
+    // With a content head, shares are of the article's own units: filler is not the article.
+    let total = total - filler;
+    if has_content {
+        writeln!(
+            w,
+            "units: {} (article {total}, filler {filler}), loaded: {} ({} of article units)",
+            doc.units.len(),
+            loaded.len(),
+            percent(loaded.len(), total)
+        )?;
+    } else {
+        writeln!(w, "units: {total}, loaded: {} ({})", loaded.len(), percent(loaded.len(), total))?;
+    }
+    if filler > 0 {
+        write_filler(w, &doc.units)?;
+    }
     if loaded.is_empty() {
         writeln!(w, "No loaded units.")?;
         return writeln!(w);
@@ -91,6 +108,33 @@ pub fn write_doc(w: &mut impl Write, doc: &DocReport, opts: &HumanOptions) -> io
         }
     }
     writeln!(w)
+}
+
+/// The filler, collapsed: one line per run of consecutive filler units of one kind, with its first
+/// unit's text cut short, so the report reads as the article.
+fn write_filler(w: &mut impl Write, units: &[UnitRecord]) -> io::Result<()> {
+    const SHOWN_CHARS: usize = 60;
+    writeln!(w)?;
+    writeln!(w, "Filler (page furniture, collapsed):")?;
+    let mut i = 0;
+    while i < units.len() {
+        if !units[i].is_filler() {
+            i += 1;
+            continue;
+        }
+        let kind = units[i].filler_kind.as_deref().unwrap_or("filler");
+        let mut j = i + 1;
+        while j < units.len() && units[j].is_filler() && units[j].filler_kind.as_deref().unwrap_or("filler") == kind {
+            j += 1;
+        }
+        let first = clean(&units[i].text);
+        let cut: String = first.chars().take(SHOWN_CHARS).collect();
+        let more = if cut.len() < first.len() { "…" } else { "" };
+        let span = if j - i == 1 { format!("unit {}", units[i].unit) } else { format!("units {}-{}", units[i].unit, units[j - 1].unit) };
+        writeln!(w, "  {span}  {}  \"{cut}{more}\"", clean(kind))?;
+        i = j;
+    }
+    Ok(())
 }
 
 /// Writes one line: `doc: error: reason`.

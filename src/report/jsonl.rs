@@ -24,12 +24,16 @@
 //! | `unit` | integer | unit index within the document, from 0 |
 //! | `start` | integer | char offset of the unit start, inclusive |
 //! | `end` | integer | char offset of the unit end, exclusive |
+//! | `offsets` | string | the text `start`, `end` and evidence index: `input` or `html-text` (below) |
 //! | `text` | string | the unit text |
 //! | `paragraph` | integer | paragraph number within the document, from 0 |
 //! | `loaded` | bool | the unit carries at least one technique |
 //! | `loaded_score` | number | probability that the unit is loaded |
 //! | `loaded_threshold` | number | threshold applied to `loaded_score` |
 //! | `techniques` | array | techniques over their thresholds, highest score first |
+//! | `content` | string | `article` or `filler` (only from a model with a content head) |
+//! | `content_score` | number | probability that the unit is filler (with `content`) |
+//! | `filler_kind` | string | for filler units: `related`, `promo`, `navigation` or `boilerplate` |
 //!
 //! Each element of `techniques` is an object with, in order, `label` (technique name as in
 //! `labels/techniques.toml`), `score`, `threshold` and `evidence`: the spans of the words carrying
@@ -38,7 +42,19 @@
 //! **Offsets** (`start`, `end` and evidence) count characters, that is Unicode scalar values as
 //! Python's `str` indexes them (not bytes, not UTF-16 units), with `end` exclusive, into the
 //! document text: `doc_text[start:end]` in Python is the unit text. Evidence spans are document
-//! offsets too, so a span's position inside the unit is `span - start`.
+//! offsets too, so a span's position inside the unit is `span - start`. Which text is the document
+//! text, `offsets` says:
+//!
+//! * `input`: the input exactly as given (a text file without its UTF-8 byte order mark, a JSONL
+//!   record's or an HTTP request's `"text"`);
+//! * `html-text`: for an HTML input (a `.html`/`.htm` file, `--input html`, a record's `"html"`),
+//!   the page's visible text as [`crate::text::html::extract`] gives it: one block (paragraph,
+//!   heading, list item, cell...) per line, lines joined by `\n`, whitespace collapsed, entities
+//!   decoded, scripts, styles and hidden elements left out. Offsets never index the markup. The
+//!   HTML report and the Label Studio and doccano exports carry this text whole. It has no blank
+//!   lines, so every unit of an HTML input is in `paragraph` 0.
+//!
+//! A record without `offsets` (written before the key existed) means `input`.
 //!
 //! **Scores and thresholds** are rounded to 4 decimals, so output is stable and diffable across
 //! backends whose floating point differs in the last bits. A value that is not finite is written as
@@ -48,7 +64,7 @@
 //!
 //! ```text
 //! {"schema":"framemark/1","model":"fm-base-1","doc":"a1","unit":3,"start":120,"end":159,
-//!  "text":"They unleashed criminal illegal aliens.","paragraph":1,"loaded":true,
+//!  "offsets":"input","text":"They unleashed criminal illegal aliens.","paragraph":1,"loaded":true,
 //!  "loaded_score":0.9123,"loaded_threshold":0.5,"techniques":[{"label":"Loaded_Language",
 //!  "score":0.8812,"threshold":0.4,"evidence":[[125,134]]}]}
 //! ```
@@ -66,7 +82,7 @@ use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
 
-use super::{DocReport, ErrorRecord, Outcome, Render, TechniqueHit, UnitRecord};
+use super::{DocReport, ErrorRecord, Offsets, Outcome, Render, TechniqueHit, UnitRecord};
 
 /// Writes one unit record per line for every unit of `doc`, in input order.
 pub fn write_doc(w: &mut impl Write, doc: &DocReport) -> io::Result<()> {
@@ -123,6 +139,7 @@ struct WireUnit<'a> {
     unit: usize,
     start: usize,
     end: usize,
+    offsets: Offsets,
     text: &'a str,
     paragraph: usize,
     loaded: bool,
@@ -131,6 +148,12 @@ struct WireUnit<'a> {
     #[serde(serialize_with = "rounded")]
     loaded_threshold: f32,
     techniques: Vec<WireTechnique<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rounded_opt")]
+    content_score: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filler_kind: Option<&'a str>,
 }
 
 /// [`TechniqueHit`] as it goes on the wire.
@@ -155,12 +178,16 @@ impl<'a> From<&'a UnitRecord> for WireUnit<'a> {
             unit,
             start,
             end,
+            offsets,
             text,
             paragraph,
             loaded,
             loaded_score,
             loaded_threshold,
             techniques,
+            content,
+            content_score,
+            filler_kind,
         } = u;
         WireUnit {
             schema,
@@ -169,12 +196,16 @@ impl<'a> From<&'a UnitRecord> for WireUnit<'a> {
             unit: *unit,
             start: *start,
             end: *end,
+            offsets: *offsets,
             text,
             paragraph: *paragraph,
             loaded: *loaded,
             loaded_score: *loaded_score,
             loaded_threshold: *loaded_threshold,
             techniques: techniques.iter().map(WireTechnique::from).collect(),
+            content: content.as_deref(),
+            content_score: *content_score,
+            filler_kind: filler_kind.as_deref(),
         }
     }
 }
@@ -197,6 +228,14 @@ fn rounded<S: Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
     }
 }
 
+#[allow(clippy::ref_option)] // serde's `serialize_with` passes `&Option<f32>`
+fn rounded_opt<S: Serializer>(x: &Option<f32>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(x) => rounded(x, s),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +248,7 @@ mod tests {
             unit: 2,
             start: 10,
             end: 30,
+            offsets: Offsets::HtmlText,
             text: "Élus «déchaînés» ici.".into(),
             paragraph: 1,
             loaded: true,
@@ -220,6 +260,9 @@ mod tests {
                 threshold: 0.35,
                 evidence: vec![[15, 24], [26, 29]],
             }],
+            content: None,
+            content_score: None,
+            filler_kind: None,
         }
     }
 
@@ -256,6 +299,7 @@ mod tests {
                 "unit",
                 "start",
                 "end",
+                "offsets",
                 "text",
                 "paragraph",
                 "loaded",
@@ -270,6 +314,7 @@ mod tests {
         );
         assert!(line.contains(r#""evidence":[[15,24],[26,29]]"#), "{line}");
         assert!(line.contains(r#""text":"Élus «déchaînés» ici.""#), "{line}");
+        assert!(line.contains(r#""end":30,"offsets":"html-text","text""#), "{line}");
 
         let back: UnitRecord = serde_json::from_str(line).unwrap();
         let expected = UnitRecord {

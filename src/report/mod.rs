@@ -13,11 +13,14 @@ pub mod html;
 pub mod human;
 pub mod jsonl;
 pub mod markdown;
+pub mod strip;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::text::Offsets;
 
 /// One technique found in a unit, with the words that carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +50,10 @@ pub struct UnitRecord {
     pub start: usize,
     /// Char offset of the unit end, exclusive.
     pub end: usize,
+    /// The text `start`, `end` and evidence spans index: the input text, or the visible text
+    /// extracted from an HTML input. Absent in records written before it existed: `input`.
+    #[serde(default)]
+    pub offsets: Offsets,
     /// The unit text.
     pub text: String,
     /// Paragraph number within the document, from 0.
@@ -59,6 +66,22 @@ pub struct UnitRecord {
     pub loaded_threshold: f32,
     /// Techniques over their thresholds, highest score first (empty when not loaded).
     pub techniques: Vec<TechniqueHit>,
+    /// `article` or `filler`, from a model with a content head (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// Probability that the unit is filler (with `content`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_score: Option<f32>,
+    /// The filler kind of a filler unit: `related`, `promo`, `navigation` or `boilerplate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filler_kind: Option<String>,
+}
+
+impl UnitRecord {
+    /// True when a content head called the unit filler.
+    pub fn is_filler(&self) -> bool {
+        self.content.as_deref() == Some("filler")
+    }
 }
 
 /// The result for one input document.
@@ -247,12 +270,16 @@ pub(crate) mod testing {
             unit: index,
             start,
             end: start + text.chars().count(),
+            offsets: Offsets::Input,
             text: text.into(),
             paragraph: 0,
             loaded: !techniques.is_empty(),
             loaded_score: score,
             loaded_threshold: 0.5,
             techniques,
+            content: None,
+            content_score: None,
+            filler_kind: None,
         }
     }
 

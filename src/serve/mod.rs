@@ -7,7 +7,9 @@
 //!   `{"documents": [{"id", "text"}, ...]}`, with `Content-Type: application/json`. A document is
 //!   checked by the rules of a JSONL input record ([`record_document`]): `id` a string or a number
 //!   (optional; it defaults to the document's position in the request, from `"0"`), `text` a
-//!   non-blank string. The answer is `{"records": [...]}`: the unit records of every document, in
+//!   non-blank string, or instead `html`, a web page whose visible text is the document (its records
+//!   say `"offsets": "html-text"`: offsets index that text, not the markup; `--max-chars` counts
+//!   it). The answer is `{"records": [...]}`: the unit records of every document, in
 //!   order, each exactly the object `classify --format jsonl` writes on a line (keys, key order and
 //!   rounding come from [`jsonl::wire_unit`]). A document without units adds no records.
 //! * `GET /healthz` — `{"status": "ok", "model": "<name@version>", "schema": "framemark/1"}`.
@@ -337,8 +339,10 @@ fn documents(body: Value, limits: &Limits) -> Result<Vec<Document>, ApiError> {
     let docs = match body.remove("documents") {
         None => vec![record_document(Value::Object(body), "0").map_err(ApiError::unprocessable)?],
         Some(Value::Array(items)) => {
-            if body.contains_key("text") {
-                return Err(ApiError::unprocessable("give either \"text\" or \"documents\", not both"));
+            if body.contains_key("text") || body.contains_key("html") {
+                return Err(ApiError::unprocessable(
+                    "give one document (\"text\" or \"html\") or \"documents\", not both",
+                ));
             }
             if items.is_empty() {
                 return Err(ApiError::unprocessable("\"documents\" is empty"));
@@ -449,6 +453,11 @@ mod tests {
             docs(r#"{"documents": [{"id": "a", "text": "One."}, {"text": "Two."}]}"#),
             Ok(vec![pair("a", "One."), pair("1", "Two.")])
         );
+        // A page: its visible text is the document, and --max-chars counts that text, not the markup.
+        assert_eq!(
+            docs(r#"{"id": "p", "html": "<nav>Menu</nav><p>Hi &amp; bye.</p><script>var long = 12345678;</script>"}"#),
+            Ok(vec![pair("p", "Menu\nHi & bye.")])
+        );
 
         type Case = (&'static str, u16, &'static str);
         let refused: &[Case] = &[
@@ -461,6 +470,10 @@ mod tests {
             (r#"{"documents": {"text": "x"}}"#, 422, "must be an array"),
             (r#"{"documents": []}"#, 422, "is empty"),
             (r#"{"documents": [{"text": "x"}], "text": "y"}"#, 422, "not both"),
+            (r#"{"documents": [{"text": "x"}], "html": "<p>y</p>"}"#, 422, "not both"),
+            (r#"{"id": "a", "text": "x", "html": "<p>y</p>"}"#, 422, "give either \"text\" or \"html\", not both"),
+            (r#"{"id": "a", "html": "<script>x</script>"}"#, 422, "record \"a\": empty text"),
+            (r#"{"id": "a", "html": 3}"#, 422, "\"html\" must be a string"),
             (r#"{"documents": [{"text": "x"}, {"text": ""}]}"#, 422, "documents[1]: record \"1\": empty text"),
             (r#"{"documents": [{"text": "x"}, "y"]}"#, 422, "documents[1]: record is not a JSON object"),
             (r#"{"documents": [{"text": "a"}, {"text": "b"}, {"text": "c"}, {"text": "d"}]}"#, 413, "4 documents"),

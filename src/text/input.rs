@@ -1,22 +1,30 @@
-//! Reading inputs: files, directories, stdin, in plain-text or JSON Lines format, into [`Document`]s.
+//! Reading inputs: files, directories, stdin, in plain-text, HTML or JSON Lines format, into
+//! [`Document`]s.
 //!
 //! Every input becomes a [`Loaded`] entry, in order: a document, or why it could not be read. Nothing
 //! is dropped, so a batch goes on past a bad file or record and the report says what happened
 //! (`../shared/HOUSE-STYLE.md`, "Errors"). [`read_inputs`] is lazy: it reads one file at a time and
 //! streams JSONL one line at a time, so memory is bounded by the largest document, not the batch.
 //!
-//! * `-` is stdin: the whole of it is one document (id [`STDIN_ID`]) in [`InputFormat::Text`], or a
-//!   stream of records in [`InputFormat::Jsonl`].
-//! * A file is read in the format asked for. In text format the whole file is one document whose id is
-//!   the path as given. A leading UTF-8 BOM is removed: unit offsets index the text without it.
+//! * `-` is stdin: the whole of it is one document (id [`STDIN_ID`]) in [`InputFormat::Text`] and
+//!   [`InputFormat::Html`], or a stream of records in [`InputFormat::Jsonl`].
+//! * A file is read in the format asked for, except that in text format (the default) a file ending
+//!   in [`HTML_EXTENSIONS`] is read as HTML. In text and HTML format the whole file is one document
+//!   whose id is the path as given. A leading UTF-8 BOM is removed: unit offsets index the text
+//!   without it.
+//! * HTML ([`html_document`]): the document text is the page's visible text, one block per line, as
+//!   [`html::extract`] gives it, and unit offsets index that text, not the markup
+//!   ([`Offsets::HtmlText`]). A page is decoded as UTF-8, or as Windows-1252 when it is not valid
+//!   UTF-8 and does not declare UTF-8 ([`decode_html`]): a web page is never refused for its bytes.
 //! * A directory is walked recursively in path order, skipping hidden entries (names starting with
 //!   `.`) and symbolic links to directories (so a walk cannot loop). It takes files ending in
-//!   [`TEXT_EXTENSIONS`], read as text, and in JSONL format also files ending in
-//!   [`JSONL_EXTENSIONS`], read as JSONL. The ids of the documents found are the directory as given
-//!   joined with their relative path.
+//!   [`TEXT_EXTENSIONS`], read as text, files ending in [`HTML_EXTENSIONS`], read as HTML, and in
+//!   JSONL format also files ending in [`JSONL_EXTENSIONS`], read as JSONL. The ids of the documents
+//!   found are the directory as given joined with their relative path.
 //! * JSON Lines: one record `{"id": "..." | 123, "text": "..."}` per non-blank line; other fields are
-//!   ignored. A record without an id gets `path:LINE` (1-based) as id; a failed record is reported
-//!   with origin `path:LINE`.
+//!   ignored. A record may give `"html"` (a page) instead of `"text"`: its visible text is then the
+//!   document text, as for an HTML file. A record without an id gets `path:LINE` (1-based) as id; a
+//!   failed record is reported with origin `path:LINE`.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -28,7 +36,7 @@ use std::str::FromStr;
 use serde_json::Value;
 
 use super::segment::is_space;
-use super::Document;
+use super::{html, Document, Offsets};
 use crate::error::{Error, Result};
 
 /// The path that means stdin.
@@ -44,30 +52,39 @@ pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "text"];
 /// Extensions of the files a directory walk reads as JSONL, in [`InputFormat::Jsonl`] only.
 pub const JSONL_EXTENSIONS: &[&str] = &["jsonl", "json"];
 
+/// Extensions of the files read as HTML: in a directory walk, and when named in text format.
+pub const HTML_EXTENSIONS: &[&str] = &["html", "htm"];
+
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// How input files are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
-    /// A file is one document.
+    /// A file is one document; one ending in [`HTML_EXTENSIONS`] is read as HTML.
     Text,
-    /// A file holds one JSON record `{"id", "text"}` per line.
+    /// A file is one HTML page; its visible text is the document.
+    Html,
+    /// A file holds one JSON record `{"id", "text"}` (or `{"id", "html"}`) per line.
     Jsonl,
 }
 
 impl InputFormat {
-    /// The name used on the command line: `text` or `jsonl`.
+    /// The name used on the command line: `text`, `html` or `jsonl`.
     pub fn name(self) -> &'static str {
         match self {
             InputFormat::Text => "text",
+            InputFormat::Html => "html",
             InputFormat::Jsonl => "jsonl",
         }
     }
 
-    /// The format a path's extension suggests: JSONL for [`JSONL_EXTENSIONS`], text otherwise.
+    /// The format a path's extension suggests: JSONL for [`JSONL_EXTENSIONS`], HTML for
+    /// [`HTML_EXTENSIONS`], text otherwise.
     pub fn for_path(path: &Path) -> InputFormat {
         if has_extension(path, JSONL_EXTENSIONS) {
             InputFormat::Jsonl
+        } else if has_extension(path, HTML_EXTENSIONS) {
+            InputFormat::Html
         } else {
             InputFormat::Text
         }
@@ -83,12 +100,13 @@ impl fmt::Display for InputFormat {
 impl FromStr for InputFormat {
     type Err = Error;
 
-    /// Parses `text` or `jsonl` (case-insensitive).
+    /// Parses `text`, `html` or `jsonl` (case-insensitive).
     fn from_str(s: &str) -> Result<Self> {
         match s.to_ascii_lowercase().as_str() {
             "text" => Ok(InputFormat::Text),
+            "html" => Ok(InputFormat::Html),
             "jsonl" => Ok(InputFormat::Jsonl),
-            _ => Err(Error::Usage(format!("unknown input format {s:?}: expected text or jsonl"))),
+            _ => Err(Error::Usage(format!("unknown input format {s:?}: expected text, html or jsonl"))),
         }
     }
 }
@@ -171,7 +189,7 @@ impl Iterator for Inputs {
                     }
                 }
                 Pending::Given(path) if path.as_os_str() == STDIN_PATH => match self.format {
-                    InputFormat::Text => return Some(read_stdin_text()),
+                    InputFormat::Text | InputFormat::Html => return Some(read_stdin_whole(self.format)),
                     InputFormat::Jsonl => {
                         let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(io::stdin()));
                         self.records = Some(jsonl_records(reader, STDIN_ID));
@@ -189,7 +207,12 @@ impl Iterator for Inputs {
                         }
                     }
                     Ok(_) => {
-                        if let Some(loaded) = self.open(&path, self.format) {
+                        let format = if self.format == InputFormat::Text && has_extension(&path, HTML_EXTENSIONS) {
+                            InputFormat::Html
+                        } else {
+                            self.format
+                        };
+                        if let Some(loaded) = self.open(&path, format) {
                             return Some(loaded);
                         }
                     }
@@ -200,12 +223,12 @@ impl Iterator for Inputs {
 }
 
 impl Inputs {
-    /// Reads a text file whole, or starts streaming a JSONL file (`None`: records come next).
+    /// Reads a text or HTML file whole, or starts streaming a JSONL file (`None`: records come next).
     fn open(&mut self, path: &Path, format: InputFormat) -> Option<Loaded> {
         let origin = path.display().to_string();
         match format {
-            InputFormat::Text => Some(match fs::read(path) {
-                Ok(bytes) => text_document(origin, bytes),
+            InputFormat::Text | InputFormat::Html => Some(match fs::read(path) {
+                Ok(bytes) => whole_document(format, origin, bytes),
                 Err(err) => Loaded::failed(origin, err.to_string()),
             }),
             InputFormat::Jsonl => match File::open(path) {
@@ -220,11 +243,19 @@ impl Inputs {
     }
 }
 
-fn read_stdin_text() -> Loaded {
+fn read_stdin_whole(format: InputFormat) -> Loaded {
     let mut bytes = Vec::new();
     match io::stdin().lock().read_to_end(&mut bytes) {
-        Ok(_) => text_document(STDIN_ID, bytes),
+        Ok(_) => whole_document(format, STDIN_ID.to_string(), bytes),
         Err(err) => Loaded::failed(STDIN_ID, err.to_string()),
+    }
+}
+
+/// A whole input as one document: HTML in [`InputFormat::Html`], text otherwise.
+fn whole_document(format: InputFormat, id: String, bytes: Vec<u8>) -> Loaded {
+    match format {
+        InputFormat::Html => html_document(id, bytes),
+        InputFormat::Text | InputFormat::Jsonl => text_document(id, bytes),
     }
 }
 
@@ -276,6 +307,8 @@ fn walk_into(dir: &Path, format: InputFormat, found: &mut Vec<(PathBuf, Pending)
             walk_into(&path, format, found);
         } else if has_extension(&path, TEXT_EXTENSIONS) {
             found.push((path.clone(), Pending::Found(path, InputFormat::Text)));
+        } else if has_extension(&path, HTML_EXTENSIONS) {
+            found.push((path.clone(), Pending::Found(path, InputFormat::Html)));
         } else if format == InputFormat::Jsonl && has_extension(&path, JSONL_EXTENSIONS) {
             found.push((path.clone(), Pending::Found(path, InputFormat::Jsonl)));
         }
@@ -306,7 +339,79 @@ pub fn text_document(id: impl Into<String>, bytes: Vec<u8>) -> Loaded {
     if text.chars().all(is_space) {
         return Loaded::failed(id, "empty input");
     }
-    Loaded::Doc(Document { id, text })
+    Loaded::Doc(Document { id, text, offsets: Offsets::Input })
+}
+
+/// An HTML document from raw bytes: the page's visible text ([`html::extract`]) is the document
+/// text, with [`Offsets::HtmlText`]. Fails on NUL bytes (`binary input`) and on a page without
+/// visible text (`empty input`, as for a blank text file); any other bytes are decoded by
+/// [`decode_html`], never refused.
+pub fn html_document(id: impl Into<String>, bytes: Vec<u8>) -> Loaded {
+    let id = id.into();
+    if bytes.contains(&0) {
+        return Loaded::failed(id, "binary input");
+    }
+    let text = html::extract(&decode_html(bytes)).text;
+    if text.chars().all(is_space) {
+        return Loaded::failed(id, "empty input");
+    }
+    Loaded::Doc(Document { id, text, offsets: Offsets::HtmlText })
+}
+
+/// The characters of an HTML page's bytes, without a leading BOM. Valid UTF-8 is read as UTF-8.
+/// Otherwise a page that says it is UTF-8 (a UTF-8 BOM, or `charset=utf-8` in its first 1024 bytes,
+/// where a `<meta>` must put it) is read as UTF-8 with each invalid sequence replaced by U+FFFD, and
+/// any other page as Windows-1252: the WHATWG Encoding Standard's fallback for pages without a
+/// usable declaration, and what browsers use for pages labelled ISO-8859-1 or US-ASCII. Pages in
+/// other legacy encodings (Shift_JIS, KOI8-R...) come out as Windows-1252 mojibake, not as an error.
+pub fn decode_html(bytes: Vec<u8>) -> String {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let bytes = err.into_bytes();
+            if bytes.starts_with(BOM) || declares_utf8(&bytes) {
+                String::from_utf8_lossy(&bytes).into_owned()
+            } else {
+                bytes.iter().map(|&b| windows_1252(b)).collect()
+            }
+        }
+    };
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
+/// Whether the first `charset=` in the first 1024 bytes of a page names UTF-8 (`utf-8` or `utf8`,
+/// case-insensitive, quoted or not).
+fn declares_utf8(bytes: &[u8]) -> bool {
+    let head = bytes[..bytes.len().min(1024)].to_ascii_lowercase();
+    let mut rest = &head[..];
+    while let Some(at) = rest.windows(7).position(|w| w == b"charset") {
+        rest = &rest[at + 7..];
+        if let Some(value) = rest.trim_ascii_start().strip_prefix(b"=") {
+            let value = value.trim_ascii_start();
+            let value = value.strip_prefix(b"\"").or_else(|| value.strip_prefix(b"'")).unwrap_or(value);
+            return value.starts_with(b"utf-8") || value.starts_with(b"utf8");
+        }
+    }
+    false
+}
+
+/// Windows-1252 bytes 0x80 to 0x9F, as the WHATWG Encoding Standard maps them (its five unassigned
+/// bytes map to the C1 control of the same number); every other byte is the code point of its value.
+const WINDOWS_1252_80_9F: [char; 32] = [
+    '\u{20ac}', '\u{81}', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2c6}', '\u{2030}',
+    '\u{160}', '\u{2039}', '\u{152}', '\u{8d}', '\u{17d}', '\u{8f}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201c}',
+    '\u{201d}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\u{9d}',
+    '\u{17e}', '\u{178}',
+];
+
+fn windows_1252(b: u8) -> char {
+    match b {
+        0x80..=0x9f => WINDOWS_1252_80_9F[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
 }
 
 /// Streams the JSONL records of `reader` one line at a time (memory bounded by the longest line).
@@ -389,9 +494,11 @@ fn parse_record(line: &str, at: String) -> Loaded {
 }
 
 /// Checks one parsed `{"id": "..." | 123, "text": "..."}` record and makes it a [`Document`]; other
-/// fields are ignored. `default_id` is the id of a record without one. The `Err` is why the record
-/// cannot be used: not an object, an id that is neither string nor number, a missing or non-string
-/// `text`, or blank text. JSONL inputs and the HTTP API (`serve`) share these rules.
+/// fields are ignored. A record may give `"html"`, a page, instead of `"text"`: the document is then
+/// its visible text ([`html::extract`], [`Offsets::HtmlText`]). `default_id` is the id of a record
+/// without one. The `Err` is why the record cannot be used: not an object, an id that is neither
+/// string nor number, both `text` and `html`, neither, a non-string one, or blank text (for `html`,
+/// no visible text). JSONL inputs and the HTTP API (`serve`) share these rules.
 pub fn record_document(record: Value, default_id: &str) -> std::result::Result<Document, String> {
     let Value::Object(mut record) = record else {
         return Err("record is not a JSON object".into());
@@ -402,15 +509,20 @@ pub fn record_document(record: Value, default_id: &str) -> std::result::Result<D
         Some(Value::Number(id)) => id.to_string(),
         Some(_) => return Err("\"id\" must be a string or a number".into()),
     };
-    let text = match record.remove("text") {
-        Some(Value::String(text)) => text,
-        None | Some(Value::Null) => return Err(format!("record {id:?}: missing \"text\"")),
-        Some(_) => return Err(format!("record {id:?}: \"text\" must be a string")),
+    let text = record.remove("text").filter(|v| !v.is_null());
+    let page = record.remove("html").filter(|v| !v.is_null());
+    let (text, offsets) = match (text, page) {
+        (Some(Value::String(text)), None) => (text, Offsets::Input),
+        (None, Some(Value::String(page))) => (html::extract(&page).text, Offsets::HtmlText),
+        (Some(_), Some(_)) => return Err(format!("record {id:?}: give either \"text\" or \"html\", not both")),
+        (None, None) => return Err(format!("record {id:?}: missing \"text\"")),
+        (Some(_), None) => return Err(format!("record {id:?}: \"text\" must be a string")),
+        (None, Some(_)) => return Err(format!("record {id:?}: \"html\" must be a string")),
     };
     if text.chars().all(is_space) {
         return Err(format!("record {id:?}: empty text"));
     }
-    Ok(Document { id, text })
+    Ok(Document { id, text, offsets })
 }
 
 #[cfg(test)]
@@ -432,7 +544,7 @@ mod tests {
     }
 
     fn doc(id: &str, text: &str) -> Loaded {
-        Loaded::Doc(Document { id: id.into(), text: text.into() })
+        Loaded::Doc(Document { id: id.into(), text: text.into(), offsets: Offsets::Input })
     }
 
     fn failure(loaded: &Loaded) -> (&str, &str) {
@@ -642,5 +754,120 @@ mod tests {
         assert!("csv".parse::<InputFormat>().is_err());
         assert_eq!(InputFormat::for_path(Path::new("a/b.JSONL")), InputFormat::Jsonl);
         assert_eq!(InputFormat::for_path(Path::new("a/b.md")), InputFormat::Text);
+        assert_eq!("Html".parse::<InputFormat>().unwrap(), InputFormat::Html);
+        assert_eq!(InputFormat::for_path(Path::new("a/b.HTM")), InputFormat::Html);
+    }
+
+    fn page(id: &str, text: &str) -> Loaded {
+        Loaded::Doc(Document { id: id.into(), text: text.into(), offsets: Offsets::HtmlText })
+    }
+
+    #[test]
+    fn html_files_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases: &[(&str, &[u8], Result<&str, &str>)] = &[
+            ("plain.html", b"<h1>Title</h1><script>no()</script><p>Body &amp; more.</p>", Ok("Title\nBody & more.")),
+            ("bom.html", b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", Ok("caf\u{e9}")),
+            // Not UTF-8 and no declaration: Windows-1252, 0x93/0x94 are curly quotes there.
+            ("cp1252.html", b"<p>caf\xe9 \x93quoted\x94 \x80 5</p>", Ok("caf\u{e9} \u{201c}quoted\u{201d} \u{20ac} 5")),
+            ("label.html", b"<meta charset=\"ISO-8859-1\"><p>na\xefve</p>", Ok("na\u{ef}ve")),
+            // Declared UTF-8 with a stray byte: UTF-8, the byte replaced, the rest intact.
+            (
+                "declared.html",
+                b"<meta charset='UTF-8'><p>\xc3\xa9t\xe9 \xe2\x80\x94 ok</p>",
+                Ok("\u{e9}t\u{fffd} \u{2014} ok"),
+            ),
+            (
+                "http-equiv.html",
+                b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset = utf8\"><p>\xff</p>",
+                Ok("\u{fffd}"),
+            ),
+            ("bom-bad.html", b"\xef\xbb\xbf<p>a\xffb</p>", Ok("a\u{fffd}b")),
+            ("empty.html", b"", Err("empty input")),
+            (
+                "invisible.html",
+                b"<html><head><title>Only a title</title></head><body><script>x()</script></body></html>",
+                Err("empty input"),
+            ),
+            ("hidden.htm", b"<div hidden>secret</div><p style=\"display:none\">gone</p>", Err("empty input")),
+            ("nul.html", b"<p>a\x00b</p>", Err("binary input")),
+        ];
+        for (name, bytes, want) in cases {
+            let path = write(dir.path(), name, bytes);
+            let id = path.display().to_string();
+            let got = read_all(&[path], InputFormat::Html);
+            let want = match want {
+                Ok(text) => page(&id, text),
+                Err(reason) => Loaded::failed(&id, *reason),
+            };
+            assert_eq!(got, [want], "reading {name}");
+        }
+    }
+
+    #[test]
+    fn windows_1252_covers_every_byte() {
+        let all: Vec<u8> = (0..=255).collect();
+        let text: Vec<char> = decode_html(all).chars().collect();
+        assert_eq!(text.len(), 256, "one char per byte");
+        let picks = (text[0x41], text[0x80], text[0x81], text[0x9f], text[0xa0], text[0xff]);
+        assert_eq!(picks, ('A', '€', '\u{81}', 'Ÿ', '\u{a0}', 'ÿ'));
+        assert_eq!(text[0x8a..=0x8c].iter().collect::<String>(), "Š‹Œ");
+    }
+
+    #[test]
+    fn html_is_detected_by_name_in_text_format_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let named = write(dir.path(), "Page.HTM", b"<p>Hi.</p>");
+        let id = named.display().to_string();
+        assert_eq!(read_all(std::slice::from_ref(&named), InputFormat::Text), [page(&id, "Hi.")]);
+        assert_eq!(read_all(std::slice::from_ref(&named), InputFormat::Html), [page(&id, "Hi.")]);
+        // Asked for JSONL, a named file is JSONL whatever its name.
+        let got = read_all(std::slice::from_ref(&named), InputFormat::Jsonl);
+        assert!(matches!(&got[..], [Loaded::Failed { reason, .. }] if reason.starts_with("malformed JSON")), "{got:?}");
+        // `--input html` reads any named file as a page.
+        let txt = write(dir.path(), "markup.txt", b"<p>Tagged <b>text</b>.</p>");
+        let id = txt.display().to_string();
+        assert_eq!(read_all(std::slice::from_ref(&txt), InputFormat::Html), [page(&id, "Tagged text.")]);
+        assert_eq!(read_all(&[txt], InputFormat::Text), [doc(&id, "<p>Tagged <b>text</b>.</p>")]);
+    }
+
+    #[test]
+    fn directories_read_html_files_as_html() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "a.txt", b"<p>A.</p>");
+        write(root, "b.html", b"<p>B.</p>");
+        write(root, "sub/c.HTM", b"<nav>Menu</nav><p>C.</p>");
+        write(root, "d.xhtml", b"<p>D.</p>");
+        write(root, "e.jsonl", b"{\"id\": \"e\", \"html\": \"<p>E.</p>\"}\n");
+        let id = |name: &str| root.join(name).display().to_string();
+        let want = [doc(&id("a.txt"), "<p>A.</p>"), page(&id("b.html"), "B."), page(&id("sub/c.HTM"), "Menu\nC.")];
+        for format in [InputFormat::Text, InputFormat::Html] {
+            assert_eq!(read_all(&[root.to_path_buf()], format), want, "{format}");
+        }
+        let got = read_all(&[root.to_path_buf()], InputFormat::Jsonl);
+        assert_eq!(got, [want[0].clone(), want[1].clone(), page("e", "E."), want[2].clone()]);
+    }
+
+    #[test]
+    fn jsonl_html_records() {
+        let input = concat!(
+            "{\"id\": \"p\", \"html\": \"<nav>Home</nav><p>One &amp; two.</p><script>x()</script>\"}\n",
+            "{\"id\": \"t\", \"text\": \"<p>Kept as text.</p>\", \"html\": null}\n",
+            "{\"id\": \"both\", \"text\": \"x\", \"html\": \"<p>y</p>\"}\n",
+            "{\"id\": \"n\", \"html\": 5}\n",
+            "{\"id\": \"s\", \"html\": \"<script>only()</script>\"}\n",
+        );
+        let got: Vec<Loaded> = jsonl_records(Cursor::new(input), "in.jsonl").collect();
+        assert_eq!(
+            got,
+            [
+                page("p", "Home\nOne & two."),
+                doc("t", "<p>Kept as text.</p>"),
+                Loaded::failed("in.jsonl:3", "record \"both\": give either \"text\" or \"html\", not both"),
+                Loaded::failed("in.jsonl:4", "record \"n\": \"html\" must be a string"),
+                Loaded::failed("in.jsonl:5", "record \"s\": empty text"),
+            ]
+        );
     }
 }

@@ -1,26 +1,58 @@
 //! Reading inputs and cutting them into units (sentences, headings, bylines, list items...) with
 //! exact character offsets, as `../shared/LABELING-GUIDE.md` ("Units") defines them.
 //!
-//! [`input`] turns paths, directories and stdin (plain text or JSON Lines) into [`Document`]s, reporting
-//! what it could not read as [`Loaded::Failed`]; [`segment()`] turns a document's text into [`Unit`]s.
+//! [`input`] turns paths, directories and stdin (plain text, HTML or JSON Lines) into [`Document`]s,
+//! reporting what it could not read as [`Loaded::Failed`]; [`segment()`] turns a document's text into
+//! [`Unit`]s. An HTML input's text is the visible text [`html::extract`] finds, and its [`Offsets`] say so.
 
 pub mod html;
 pub mod input;
+pub mod layout;
 pub mod segment;
 
 pub use input::{
-    jsonl_records, read_inputs, record_document, text_document, InputFormat, Inputs, JsonlRecords, Loaded, STDIN_ID,
-    STDIN_PATH,
+    html_document, jsonl_records, read_inputs, record_document, text_document, InputFormat, Inputs, JsonlRecords,
+    Loaded, STDIN_ID, STDIN_PATH,
 };
 pub use segment::segment;
+
+use serde::{Deserialize, Serialize};
 
 /// One input document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     /// The record id (JSONL `id`) or the file path as given.
     pub id: String,
-    /// The exact input text; unit offsets index into it.
+    /// The text that is segmented and that unit offsets index: the exact input text, or for an HTML
+    /// input the visible text extracted from it.
     pub text: String,
+    /// Which of the two [`Document::text`] is; unit records carry it as `offsets`.
+    pub offsets: Offsets,
+}
+
+/// The text a document's unit offsets index, named in every unit record (`"offsets"` in the JSONL
+/// and CSV reports) so that a reader knows what to slice with `start`/`end`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Offsets {
+    /// `input`: the input text itself (a text file without its byte order mark, a JSONL record's
+    /// `"text"`, an HTTP request's `"text"`).
+    #[default]
+    Input,
+    /// `html-text`: the visible text of an HTML input, one block per line, as [`html::extract`] gives
+    /// it (a `.html`/`.htm` file, `--input html`, a JSONL record's or HTTP request's `"html"`). Offsets
+    /// do not index the markup.
+    HtmlText,
+}
+
+impl Offsets {
+    /// The name on the wire: `input` or `html-text`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Offsets::Input => "input",
+            Offsets::HtmlText => "html-text",
+        }
+    }
 }
 
 /// A unit: one sentence, or one non-sentence line (heading, byline, date, list item, teaser).

@@ -1,0 +1,69 @@
+//! Layout features of a unit within its document: where it sits, how long it is, whether it reads
+//! like a sentence, whether it repeats. Page furniture is told apart by place and shape as much as by
+//! wording (a teaser headline reads like a headline), so the content head gets these next to the
+//! encoder's view of the unit. Computed from the unit texts alone, so plain text and HTML input get
+//! the same features.
+
+/// Number of layout features per unit.
+pub const LAYOUT_FEATURES: usize = 8;
+
+/// Words are counted up to this many (then the feature saturates at 1).
+const MAX_WORDS: f32 = 40.0;
+/// Distances from the start and the end of the document saturate at this many units.
+const MAX_DISTANCE: f32 = 50.0;
+
+fn words(t: &str) -> f32 {
+    (t.split_whitespace().count() as f32).min(MAX_WORDS) / MAX_WORDS
+}
+
+fn sentence_end(t: &str) -> bool {
+    let t = t.trim_end_matches(['"', '\'', '”', '’', ')', ']', '*']);
+    t.ends_with(['.', '!', '?', '…', ':'])
+}
+
+/// Features of each unit of one document, in order:
+/// 0 relative position (0 first, 1 last), 1 distance from the start, 2 distance to the end,
+/// 3 length in words, 4 ends like a sentence, 5 the same text occurs elsewhere in the document,
+/// 6 length of the unit before, 7 length of the unit after (0 when there is none). All in [0, 1].
+pub fn layout_features(texts: &[&str]) -> Vec<[f32; LAYOUT_FEATURES]> {
+    let n = texts.len();
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for t in texts {
+        *counts.entry(t.trim()).or_default() += 1;
+    }
+    (0..n)
+        .map(|i| {
+            let t = texts[i];
+            [
+                if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 },
+                (i as f32).min(MAX_DISTANCE) / MAX_DISTANCE,
+                ((n - 1 - i) as f32).min(MAX_DISTANCE) / MAX_DISTANCE,
+                words(t),
+                f32::from(u8::from(sentence_end(t))),
+                f32::from(u8::from(counts[t.trim()] > 1)),
+                i.checked_sub(1).map_or(0.0, |j| words(texts[j])),
+                texts.get(i + 1).map_or(0.0, |u| words(u)),
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn features_by_position_and_shape() {
+        let f = layout_features(&["Related Posts", "A full sentence ends here.", "Related Posts"]);
+        assert_eq!(f.len(), 3);
+        assert_eq!((f[0][0], f[1][0], f[2][0]), (0.0, 0.5, 1.0));
+        assert_eq!((f[0][4], f[1][4]), (0.0, 1.0));
+        assert_eq!((f[0][5], f[1][5], f[2][5]), (1.0, 0.0, 1.0));
+        assert_eq!(f[0][6], 0.0);
+        assert!((f[1][6] - 2.0 / 40.0).abs() < 1e-6);
+        assert_eq!(f[2][7], 0.0);
+        assert!(f.iter().flatten().all(|&x| (0.0..=1.0).contains(&x)));
+        let alone = layout_features(&["One."]);
+        assert_eq!(alone[0][0], 0.0);
+    }
+}
