@@ -55,9 +55,9 @@ pub fn snapshot(name: &str, run: &Run) {
     }
     let want = std::fs::read_to_string(&path)
         .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_SNAPSHOTS=1 to create it", path.display()));
-    if want != text {
-        let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), text.lines().collect());
-        let first = w.iter().zip(&g).position(|(a, b)| a != b).unwrap_or(w.len().min(g.len()));
+    let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), text.lines().collect());
+    if w.len() != g.len() || w.iter().zip(&g).any(|(a, b)| !same_up_to_rounding(a, b)) {
+        let first = w.iter().zip(&g).position(|(a, b)| !same_up_to_rounding(a, b)).unwrap_or(w.len().min(g.len()));
         panic!(
             "snapshot {name} differs at line {}:\n  want: {:?}\n  got:  {:?}\n(UPDATE_SNAPSHOTS=1 rewrites it)",
             first + 1,
@@ -65,6 +65,25 @@ pub fn snapshot(name: &str, run: &Run) {
             g.get(first)
         );
     }
+}
+
+/// Two snapshot lines are the same when they differ at most in the last printed digit of decimal
+/// numbers: candle's threaded kernels may sum in another order from run to run, and a probability
+/// that lies on a rounding boundary (0.39445) then prints either way.
+fn same_up_to_rounding(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let number = regex::Regex::new(r"\d+\.\d+").unwrap();
+    if number.replace_all(a, "#") != number.replace_all(b, "#") {
+        return false;
+    }
+    let close = number.find_iter(a).zip(number.find_iter(b)).all(|(x, y)| {
+        let decimals = x.as_str().len() - x.as_str().find('.').unwrap() - 1;
+        let (x, y): (f64, f64) = (x.as_str().parse().unwrap(), y.as_str().parse().unwrap());
+        (x - y).abs() <= 1.5 * 10f64.powi(-(decimals as i32))
+    });
+    close
 }
 
 pub fn rel(p: &Path) -> String {
@@ -245,9 +264,9 @@ fn html_file_is_detected_and_offsets_index_the_extracted_text() {
     let csv = framemark(&["classify", "--format", "csv", &path], b"");
     assert_eq!(csv.code, 0, "{}", csv.stderr);
     let rows: Vec<&str> = csv.stdout.lines().collect();
-    assert!(rows[0].ends_with(",error,offsets"), "{}", rows[0]);
+    assert!(rows[0].ends_with(",error,offsets,content,filler_kind"), "{}", rows[0]);
     assert_eq!(rows.len(), records.len() + 1);
-    assert!(rows[1..].iter().all(|r| r.ends_with(",html-text")), "{}", csv.stdout);
+    assert!(rows[1..].iter().all(|r| r.contains(",html-text,")), "{}", csv.stdout);
     let page = framemark(&["classify", "--format", "html", &path], b"");
     assert_eq!(page.code, 0, "{}", page.stderr);
     assert!(!page.stdout.contains("SCRIPT-TEXT") && !page.stdout.contains("&lt;p&gt;"), "{}", page.stdout);
@@ -348,4 +367,13 @@ fn strip_filler_keeps_the_article() {
     assert_eq!(v["text"].as_str().unwrap().trim_end(), out.trim_end());
     // A format that cannot carry plain text is a usage error.
     assert_eq!(framemark(&["classify", "--strip-filler", "--format", "csv", &rel(&example)], b"").code, 2);
+}
+
+#[test]
+fn snapshot_lines_differ_only_in_the_last_digit() {
+    assert!(same_up_to_rounding(r#""loaded_score":0.3944,"x""#, r#""loaded_score":0.3945,"x""#));
+    assert!(same_up_to_rounding("loaded 0.39, threshold", "loaded 0.40, threshold"));
+    assert!(!same_up_to_rounding("loaded 0.39, threshold", "loaded 0.41, threshold"));
+    assert!(!same_up_to_rounding(r#""loaded":true,"s":0.5"#, r#""loaded":false,"s":0.5"#));
+    assert!(!same_up_to_rounding("unit 3 0.5", "unit 4 0.5"));
 }

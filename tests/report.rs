@@ -76,9 +76,9 @@ fn seeds_csv() {
     let rows = parse_csv(&run.stdout);
     assert_eq!(
         rows[0].join(","),
-        "doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets"
+        "doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets,content,filler_kind"
     );
-    assert!(rows.iter().all(|r| r.len() == 13), "every row has the 13 columns");
+    assert!(rows.iter().all(|r| r.len() == 15), "every row has the 15 columns");
     snapshot("seeds_csv", &run);
 }
 
@@ -104,6 +104,8 @@ fn formats_agree() {
         assert_eq!(row[5], r["loaded"].to_string());
         assert_eq!(row[10], r["text"].as_str().unwrap());
         assert_eq!(row[12], r["offsets"].as_str().unwrap());
+        assert_eq!(row[13], r["content"].as_str().unwrap_or(""));
+        assert_eq!(row[14], r["filler_kind"].as_str().unwrap_or(""));
         let labels: Vec<&str> = r["techniques"].as_array().unwrap().iter().map(|t| t["label"].as_str().unwrap()).collect();
         let csv_labels: Vec<&str> = row[8].split(';').filter(|s| !s.is_empty()).map(|t| t.split(':').next().unwrap()).collect();
         assert_eq!(csv_labels, labels);
