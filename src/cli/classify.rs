@@ -35,7 +35,7 @@ const DOCS_PER_CHUNK: usize = 256;
 const FAIL_ON_HELP: &str = "\
 FAIL-ON CONDITIONS:
   --fail-on EXPR makes the run exit 1 when EXPR holds for any document. EXPR is NAME OP VALUE:
-    NAME   loaded        share of the document's units that are loaded, 0..1 (or a percentage, 30%)
+    NAME   loaded        share of the document's article units that are loaded, 0..1 (or 30%); filler excluded
            loaded_units  number of loaded units
            <Technique>   number of units carrying that technique, e.g. Guilt_by_Association
     OP     >=  >  <=  <  ==

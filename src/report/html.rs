@@ -161,7 +161,7 @@ fn write_head(w: &mut dyn Write, opts: &HtmlOptions) -> io::Result<()> {
 
 /// One document's section: summary, chart, most loaded units, the text.
 fn write_doc(w: &mut dyn Write, doc: &DocReport, n: usize, opts: &HtmlOptions) -> io::Result<()> {
-    let total = doc.units.len();
+    let total = doc.article_units();
     let loaded = doc.loaded_units();
     writeln!(w, "<section class=\"doc\" id=\"d{n}\">")?;
     writeln!(w, "<h2>{}</h2>", escape(&doc.doc))?;
@@ -170,7 +170,7 @@ fn write_doc(w: &mut dyn Write, doc: &DocReport, n: usize, opts: &HtmlOptions) -
     if !models.is_empty() {
         writeln!(w, "<dt>model</dt><dd>{}</dd>", escape(&models.join(", ")))?;
     }
-    writeln!(w, "<dt>units</dt><dd>{total}</dd>")?;
+    writeln!(w, "<dt>units</dt><dd>{}</dd>", doc.units_summary())?;
     writeln!(w, "<dt>loaded</dt><dd>{loaded} ({})</dd>", percent(loaded, total))?;
     if let Some(u) = doc.units.first() {
         writeln!(w, "<dt>loaded threshold</dt><dd>{:.2}</dd>", u.loaded_threshold)?;

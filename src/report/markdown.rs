@@ -57,13 +57,19 @@ impl Render for MarkdownReport {
 
 /// One document's section, ending with a blank line.
 pub fn write_doc(w: &mut dyn Write, doc: &DocReport, top: usize) -> io::Result<()> {
-    let total = doc.units.len();
+    let total = doc.article_units();
     let loaded = doc.loaded_units();
     writeln!(w, "## {}\n", escape(&doc.doc))?;
     writeln!(w, "| model | units | loaded | loaded threshold |")?;
     writeln!(w, "|---|---:|---:|---:|")?;
     let threshold = doc.units.first().map_or(String::new(), |u| format!("{:.2}", u.loaded_threshold));
-    writeln!(w, "| {} | {total} | {loaded} ({}) | {threshold} |\n", escape(&doc.models().join(", ")), percent(loaded, total))?;
+    writeln!(
+        w,
+        "| {} | {} | {loaded} ({}) | {threshold} |\n",
+        escape(&doc.models().join(", ")),
+        doc.units_summary(),
+        percent(loaded, total)
+    )?;
 
     let ranked = rank_techniques(&doc.units);
     if ranked.is_empty() {

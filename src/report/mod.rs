@@ -104,12 +104,27 @@ impl DocReport {
         self.units.iter().filter(|u| u.loaded).count()
     }
 
-    /// Share of units that are loaded, 0..1 (0 for a document without units).
-    pub fn loaded_share(&self) -> f64 {
-        if self.units.is_empty() {
-            0.0
+    /// Number of the article's own units (all units, less those a content head called filler).
+    pub fn article_units(&self) -> usize {
+        self.units.iter().filter(|u| !u.is_filler()).count()
+    }
+
+    /// The unit count as reports show it: `87`, or `87 (article 63, filler 24)` when there is filler.
+    pub fn units_summary(&self) -> String {
+        let (all, article) = (self.units.len(), self.article_units());
+        if all == article {
+            all.to_string()
         } else {
-            self.loaded_units() as f64 / self.units.len() as f64
+            format!("{all} (article {article}, filler {})", all - article)
+        }
+    }
+
+    /// Share of the article's units that are loaded, 0..1 (0 for a document without any); filler,
+    /// which is never loaded, does not count.
+    pub fn loaded_share(&self) -> f64 {
+        match self.article_units() {
+            0 => 0.0,
+            n => self.loaded_units() as f64 / n as f64,
         }
     }
 
