@@ -257,6 +257,9 @@ mod tests {
                 content: None,
                 content_score: None,
                 filler_kind: None,
+                claim: None,
+                claim_score: None,
+                claim_evidence: None,
             })
             .collect();
         DocReport { doc: "d".into(), units, text: None }

@@ -9,6 +9,11 @@
 //! - a unit is loaded when P(loaded) ≥ the `loaded` threshold;
 //! - a loaded unit carries every technique whose probability reaches its threshold, and at least its
 //!   most probable technique; a unit that is not loaded carries none;
+//! - with a claim head, an article unit's claim is `none` when P(claim) is under its threshold, else
+//!   `attributed` when P(attributed) reaches its threshold, else `vague` when P(vague) does, else
+//!   `unattributed`;
+//!   filler gets no claim. The evidence of an attributed claim is its source span (the `source`
+//!   token channel), of a vague claim its cue (the `source` and `cue` channels: "critics say");
 //! - a technique's evidence is the run(s) of tokens whose span probability reaches `evidence`
 //!   (its own token channel if it had span supervision, else the `any` channel), widened to whole
 //!   words; when no token reaches it, the single most probable token's word.
@@ -36,6 +41,27 @@ pub struct Thresholds {
     /// Threshold on P(filler) (models with a content head).
     #[serde(default = "half")]
     pub filler: f32,
+    /// Thresholds on P(claim), P(attributed) and P(vague) (models with a claim head; 0.5 each when
+    /// absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<ClaimThresholds>,
+}
+
+/// Claim-head thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimThresholds {
+    /// On P(claim): a checkable factual claim.
+    pub claim: f32,
+    /// On P(attributed).
+    pub attributed: f32,
+    /// On P(vague).
+    pub vague: f32,
+}
+
+impl Default for ClaimThresholds {
+    fn default() -> Self {
+        ClaimThresholds { claim: 0.5, attributed: 0.5, vague: 0.5 }
+    }
 }
 
 fn half() -> f32 {
@@ -62,6 +88,9 @@ impl Thresholds {
         for (name, v) in &self.techniques {
             s += &format!("{name} = {}\n", r(*v));
         }
+        if let Some(c) = &self.claim {
+            s += &format!("\n[claim]\nclaim = {}\nattributed = {}\nvague = {}\n", r(c.claim), r(c.attributed), r(c.vague));
+        }
         s
     }
 
@@ -79,6 +108,9 @@ impl Thresholds {
             "loaded" => self.loaded = value,
             "evidence" => self.evidence = value,
             "filler" => self.filler = value,
+            "claim" => self.claim.get_or_insert_default().claim = value,
+            "attributed" => self.claim.get_or_insert_default().attributed = value,
+            "vague" => self.claim.get_or_insert_default().vague = value,
             t => {
                 self.techniques.insert(t.to_string(), value);
             }
@@ -98,6 +130,19 @@ pub struct Decision {
     pub techniques: Vec<TechniqueHit>,
     /// The content decision; `None` when the model has no content head.
     pub content: Option<ContentDecision>,
+    /// The claim decision; `None` for filler and when the model has no claim head.
+    pub claim: Option<ClaimDecision>,
+}
+
+/// How an article unit's claim is sourced, for models with a claim head.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimDecision {
+    /// `attributed`, `vague`, `unattributed` or `none`.
+    pub label: &'static str,
+    /// The probability behind the label: P(attributed), P(vague), P(claim), or 1 - P(claim) for `none`.
+    pub score: f32,
+    /// Source span(s) (attributed) or cue span(s) (vague), document char offsets; empty otherwise.
+    pub evidence: Vec<[usize; 2]>,
 }
 
 /// Article or filler, for models with a content head.
@@ -124,6 +169,35 @@ pub fn decide_content(spec: &ModelSpec, th: &Thresholds, content: &[f32]) -> Opt
     Some(ContentDecision { filler, score, kind })
 }
 
+/// The claim decision for one article unit's scores (`None` without a claim head).
+pub fn decide_claim(th: &Thresholds, scores: &UnitScores, unit_text: &str, unit_start: usize) -> Option<ClaimDecision> {
+    let &[claim, attributed, vague] = scores.claim.as_slice() else { return None };
+    let t = th.claim.clone().unwrap_or_default();
+    // Every claim label needs a claim first (LABELING-GUIDE.md: attributed is "a checkable factual
+    // claim AND its source is named"); then how it is sourced.
+    let (label, score) = if claim < t.claim {
+        ("none", 1.0 - claim)
+    } else if attributed >= t.attributed {
+        ("attributed", attributed)
+    } else if vague >= t.vague {
+        ("vague", vague)
+    } else {
+        ("unattributed", claim)
+    };
+    let channel = |c: usize| scores.claim_tokens.column(c).to_vec();
+    let probs: Vec<f32> = match label {
+        "attributed" => channel(0),
+        // The vague cue is the vague source and its verb together: "critics say".
+        "vague" => channel(0).iter().zip(channel(1)).map(|(a, b)| a.max(b)).collect(),
+        _ => Vec::new(),
+    };
+    let evidence = evidence_spans(&probs, &scores.token_offsets, unit_text, th.evidence)
+        .into_iter()
+        .map(|(s, e)| [s + unit_start, e + unit_start])
+        .collect();
+    Some(ClaimDecision { label, score, evidence })
+}
+
 /// Decides one unit. `unit_text` is the unit, `unit_start` its char offset in the document (evidence
 /// spans are returned in document offsets).
 pub fn decide(spec: &ModelSpec, th: &Thresholds, scores: &UnitScores, unit_text: &str, unit_start: usize) -> Decision {
@@ -142,7 +216,9 @@ pub fn decide(spec: &ModelSpec, th: &Thresholds, scores: &UnitScores, unit_text:
             }
         }
     }
-    Decision { loaded, loaded_score, techniques, content }
+    let filler = content.as_ref().is_some_and(|c| c.filler);
+    let claim = if filler { None } else { decide_claim(th, scores, unit_text, unit_start) };
+    Decision { loaded, loaded_score, techniques, content, claim }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -214,6 +290,11 @@ mod tests {
             token_supervised: vec![true, true, false],
             context: 0,
             content_labels: vec![],
+            content_rnn: 0,
+            claim_labels: vec![],
+            claim_token_labels: vec![],
+            claim_rnn: 0,
+            layout_features: 9,
         }
     }
 
@@ -224,7 +305,34 @@ mod tests {
             techniques: BTreeMap::from([("Doubt".into(), 0.3)]),
             technique_default: 0.4,
             filler: 0.5,
+            claim: None,
         }
+    }
+
+    /// A claim needs P(claim) first, then attributed beats vague; evidence is the source channel for
+    /// attributed, source and cue together for vague; filler gets no claim.
+    #[test]
+    fn claim_table() {
+        let mut sp = spec();
+        sp.content_labels = ["filler", "related", "promo", "navigation", "boilerplate"].map(String::from).to_vec();
+        sp.claim_labels = ["claim", "attributed", "vague"].map(String::from).to_vec();
+        sp.claim_token_labels = ["source", "cue"].map(String::from).to_vec();
+        let mut sc = scores(vec![0.1, 0.1, 0.1], [[0.1, 0.1, 0.1]; 3]);
+        sc.content = vec![0.1, 0.0, 0.0, 0.0, 0.0];
+        // tokens They / unleashed / chaos: source on "They", cue on "unleashed".
+        sc.claim_tokens = Array2::from_shape_vec((3, 2), vec![0.9, 0.1, 0.1, 0.8, 0.1, 0.1]).unwrap();
+        let th = th();
+        let mut label = |claim: [f32; 3], filler: f32| {
+            sc.claim = claim.to_vec();
+            sc.content[0] = filler;
+            let d = decide(&sp, &th, &sc, "They unleashed chaos", 100);
+            d.claim.map(|c| (c.label, c.evidence))
+        };
+        assert_eq!(label([0.2, 0.9, 0.9], 0.1), Some(("none", vec![])));
+        assert_eq!(label([0.8, 0.9, 0.9], 0.1), Some(("attributed", vec![[100, 104]])));
+        assert_eq!(label([0.8, 0.2, 0.9], 0.1), Some(("vague", vec![[100, 114]])));
+        assert_eq!(label([0.8, 0.2, 0.2], 0.1), Some(("unattributed", vec![])));
+        assert_eq!(label([0.8, 0.9, 0.9], 0.9), None, "filler gets no claim");
     }
 
     // "They unleashed chaos": tokens They / unleashed / chaos.
@@ -234,6 +342,8 @@ mod tests {
             token_offsets: vec![(0, 4), (5, 14), (15, 20)],
             tokens: Array2::from_shape_vec((3, 3), tok.concat()).unwrap(),
             content: vec![],
+            claim: vec![],
+            claim_tokens: Array2::zeros((3, 0)),
         }
     }
 

@@ -82,6 +82,9 @@ impl Classifier {
                     content: d.content.as_ref().map(|c| if c.filler { "filler" } else { "article" }.to_string()),
                     content_score: d.content.as_ref().map(|c| c.score),
                     filler_kind: d.content.and_then(|c| c.kind),
+                    claim: d.claim.as_ref().map(|c| c.label.to_string()),
+                    claim_score: d.claim.as_ref().map(|c| c.score),
+                    claim_evidence: d.claim.map(|c| c.evidence),
                 });
             }
             out.push(DocReport { doc: doc.id.clone(), units: records, text: Some(doc.text.clone()) });

@@ -85,6 +85,98 @@ fn seeds_wire_report_is_mostly_unflagged() {
     assert!(share_000 > share, "000 ({share_000:.2}) should be more loaded than 003 ({share:.2})");
 }
 
+/// Filler on the seeds (LABELING-GUIDE.md family 1, issue 4): the page furniture the guide and the
+/// issue name is filler, and the articles' headlines, bylines, bodies and own "Sources:" lists are
+/// article. Units are found by their text, so the test reads as the criterion does; the items the
+/// model does not get yet are named below and left out.
+#[test]
+fn seeds_filler_is_the_page_furniture() {
+    let Some(docs) = seeds() else { return };
+    let reports = classify(BackendKind::Candle, &docs);
+    let doc = |prefix: &str| reports.iter().find(|r| r.doc.starts_with(prefix)).unwrap_or_else(|| panic!("seed {prefix}"));
+    let unit = |prefix: &str, starts: &str| {
+        doc(prefix).units.iter().find(|u| u.text.starts_with(starts)).unwrap_or_else(|| panic!("{prefix}: no unit {starts:?}"))
+    };
+    let filler = [
+        ("000", "Exposing Global Agendas."),
+        ("000", "Share this Post:"),
+        ("000", "Trending Headlines"),
+        ("000", "For many Kosovars"),
+        ("000", "George Soros, a billionaire philanthropist"),
+        ("000", "Send us a message."),
+        ("000", "Get our stories delivered"),
+        ("000", "We will never spam you."),
+        ("000", "Search for Posts"),
+        ("002", "Related Posts"),
+        ("002", "This Is What Your Favorite Shade"),
+        ("002", "Colors speak to us"),
+        ("002", "Nobody Knew What This Strange Glass Dumbbell Was"),
+        ("002", "If you’ve ever taken a carton of milk"),
+        ("003", "\" Conservative News Daily does not always share"),
+        // Not yet: the second half of 000's masthead slogan ("Defending National Sovereignty.") and
+        // 003's ALL-CAPS in-article teaser ("DHS DENIES ICE CUT TRAINING ...") still come out article
+        // (issue 4 stays open on them).
+    ];
+    let mut wrong = Vec::new();
+    for (d, t) in filler {
+        if !unit(d, t).is_filler() {
+            wrong.push(format!("{d} {t:?} should be filler"));
+        }
+    }
+    // Every teaser date of 000's "Trending Headlines" block is filler too.
+    let trending = doc("000").units.iter().position(|u| u.text == "Trending Headlines").expect("block");
+    for u in doc("000").units[trending..].iter().filter(|u| u.text.ends_with(", 2025")) {
+        if !u.is_filler() {
+            wrong.push(format!("000 teaser date {:?} (unit {}) should be filler", u.text, u.unit));
+        }
+    }
+    let article = [
+        ("000", "President Trump’s DHS Forges Powerful Partnerships"),
+        ("000", "By Expel Soros"),
+        ("000", "May 26, 2025"),
+        ("000", "A Robust Framework for Cooperation"),
+        ("000", "Overcoming Soros Backed Sanctuary City Resistance"),
+        ("000", "In 2024, 287(g) partnerships identified"),
+        ("001", "Law Enforcement Alliance with ICE"),
+        ("001", "Sources:"),
+        ("001", "rpwmedia.com"),
+        ("002", "Massive Coalition"),
+        ("002", "The program has blurred the line"),
+        ("003", "ICE brings 1,000 police departments"),
+        ("003", "“We encourage all state and local law enforcement agencies"),
+        ("004", "Largest Immigration Crackdown"),
+        ("004", "Police officers gathered near a crowd with flags."),
+        ("004", "Sources:"),
+        ("004", "DHS salary reimbursement and program details (Axios)"),
+        ("004", "State partnerships and legal orders (AILA)"),
+        ("004", "287(g) agreements data and analysis (Migration Policy Institute)"),
+        ("004", "Federal training priorities and ICE hiring surge (GovExec)"),
+        // Not yet: 000's subheading "Looking Ahead" is taken for filler.
+    ];
+    for (d, t) in article {
+        if unit(d, t).is_filler() {
+            wrong.push(format!("{d} {t:?} should be article"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A sentence sent alone (one JSONL record, one BABE sentence) has no page around it: the content
+/// layer takes it for article. Every sentence of the bundled example, each as its own document.
+#[test]
+fn lone_sentences_are_article() {
+    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/harbor-bridge.txt")).unwrap();
+    let docs: Vec<Document> = framemark::text::segment(&text)
+        .into_iter()
+        .filter(|u| u.text.split_whitespace().count() >= 6)
+        .map(|u| Document { id: format!("u{}", u.index), text: u.text, offsets: Offsets::Input })
+        .collect();
+    let reports = classify(BackendKind::Candle, &docs);
+    let filler: Vec<&str> = reports.iter().flat_map(|r| &r.units).filter(|u| u.is_filler()).map(|u| u.text.as_str()).collect();
+    assert!(docs.len() >= 8, "example too short: {} sentences", docs.len());
+    assert!(filler.is_empty(), "lone sentences taken for filler: {filler:?}");
+}
+
 /// candle and rust-bert/tch load the same fp16 safetensors and agree on every seed unit.
 #[cfg(feature = "torch")]
 #[test]
@@ -153,10 +245,11 @@ fn content_head_smoke() {
         lr: 1e-3,
         context: 0,
         content_units: 60,
-        limit: Some(40),
+        limit: Some(6),
         babe: false,
         paragraphs: false,
         authored: None,
+        content_rnn: 8,
         ..smoke_config(data, out.path())
     };
     let dir = framemark::train::train_content_head(&cfg, &model_dir(), &LabelSet::embedded()).expect("training runs");
@@ -173,6 +266,50 @@ fn content_head_smoke() {
     }
     let r = new.classify(&[Document { id: "x".into(), text: texts.join("\n"), offsets: Offsets::Input }]).unwrap();
     assert!(r[0].units.iter().all(|u| u.content.is_some()));
+    // The GRU runs as plain loops in candle and as libtorch's GRU in torch: same numbers.
+    let torch = Classifier::load(&dir, BackendKind::Torch, &labels).unwrap().score(&inputs).unwrap();
+    for (x, y) in a.iter().zip(&torch) {
+        for (p, q) in x.content.iter().zip(&y.content) {
+            assert!((p - q).abs() <= 1e-4, "content: candle {p} vs torch {q}");
+        }
+    }
+}
+
+/// `train --claims --from`: the claim layer trains on a frozen model, framing and content outputs
+/// stay exactly as they were, the new model decides claims with evidence, and both backends agree
+/// on the claim outputs (GRU included).
+#[cfg(feature = "torch")]
+#[test]
+fn claim_head_smoke() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if !data.is_dir() {
+        eprintln!("skipping: ../shared/data not found");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let cfg = framemark::train::TrainConfig { epochs: 2, lr: 1e-3, limit: Some(6), ..smoke_config(data, out.path()) };
+    let dir = framemark::train::train_claim_head(&cfg, &model_dir(), &LabelSet::embedded()).expect("training runs");
+    let labels = LabelSet::embedded();
+    let texts = ["The agency reported 412 new cases last month.", "Critics say the plan will fail.", "“It is working,” Mayor Ruth Alvarez said."];
+    let inputs = UnitInput::in_document(&texts);
+    let new = Classifier::load(&dir, BackendKind::Candle, &labels).expect("trained model loads");
+    let old = Classifier::load(&model_dir(), BackendKind::Candle, &labels).unwrap();
+    let (a, b) = (new.score(&inputs).unwrap(), old.score(&inputs).unwrap());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.sentence, y.sentence, "framing scores changed");
+        assert_eq!(x.tokens, y.tokens, "evidence scores changed");
+        assert_eq!(x.content, y.content, "content scores changed");
+        assert_eq!(x.claim.len(), 3);
+        assert_eq!(x.claim_tokens.ncols(), 2);
+    }
+    let r = new.classify(&[Document { id: "x".into(), text: texts.join("\n"), offsets: Offsets::Input }]).unwrap();
+    assert!(r[0].units.iter().all(|u| u.claim.is_some() || u.is_filler()));
+    let torch = Classifier::load(&dir, BackendKind::Torch, &labels).unwrap().score(&inputs).unwrap();
+    for (x, y) in a.iter().zip(&torch) {
+        for (p, q) in x.claim.iter().chain(x.claim_tokens.iter()).zip(y.claim.iter().chain(y.claim_tokens.iter())) {
+            assert!((p - q).abs() <= 1e-4, "claim: candle {p} vs torch {q}");
+        }
+    }
 }
 
 /// A few-example training configuration for the smoke tests.
@@ -197,6 +334,10 @@ fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::Train
         babe: true,
         paragraphs: true,
         authored: Some((PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("labels/authored/techniques.jsonl"), 1)),
+        authored_pages: Some((PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("labels/authored"), 1)),
+        content_rnn: 0,
+        claim_rnn: 8,
+        claim_sentences: 20,
         threads: 2,
     }
 }

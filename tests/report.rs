@@ -76,9 +76,9 @@ fn seeds_csv() {
     let rows = parse_csv(&run.stdout);
     assert_eq!(
         rows[0].join(","),
-        "doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets,content,filler_kind"
+        "doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets,content,filler_kind,claim,claim_evidence"
     );
-    assert!(rows.iter().all(|r| r.len() == 15), "every row has the 15 columns");
+    assert!(rows.iter().all(|r| r.len() == 17), "every row has the 17 columns");
     snapshot("seeds_csv", &run);
 }
 

@@ -77,6 +77,9 @@ mod tests {
             content: None,
             content_score: None,
             filler_kind: None,
+            claim: None,
+            claim_score: None,
+            claim_evidence: None,
         };
         Outcome::Doc(DocReport { doc: "d".into(), units: vec![u; units], text: None })
     }

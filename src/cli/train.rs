@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use super::{check_dir, data_root};
 use framemark::labels::LabelSet;
-use framemark::train::{train, train_content_head, TrainConfig};
+use framemark::train::{train, train_claim_head, train_content_head, TrainConfig};
 
 /// Arguments of `framemark train`. Defaults are the shipped model's recipe.
 #[derive(Debug, clap::Args)]
@@ -78,6 +78,28 @@ pub struct TrainArgs {
     /// How many times each authored sentence is repeated per epoch.
     #[arg(long, default_value_t = 3)]
     authored_repeat: usize,
+    /// With --from: directory of authored pages (`pages-*.jsonl`) for the content layer; `none` to
+    /// leave them out.
+    #[arg(long, value_name = "DIR", default_value = "labels/authored")]
+    authored_pages: String,
+    /// How many times each authored training page is repeated per epoch.
+    #[arg(long, default_value_t = 4)]
+    authored_pages_repeat: usize,
+    /// With --from: hidden size per direction of the GRU that reads a document's units before the
+    /// content head; 0 gives a head that reads each unit alone.
+    #[arg(long, default_value_t = 64)]
+    content_rnn: usize,
+    /// With --from: train the claim layer (claim head with its GRU, and the source/cue token head)
+    /// instead of the content layer; everything else stays frozen.
+    #[arg(long, requires = "from")]
+    claims: bool,
+    /// With --claims: hidden size per direction of the GRU that reads a document's units before the
+    /// claim head; 0 gives a head that reads each unit alone.
+    #[arg(long, default_value_t = 64)]
+    claim_rnn: usize,
+    /// With --claims: CheckThat! train sentences to use (it has 22,501).
+    #[arg(long, default_value_t = 22501)]
+    claim_sentences: usize,
     /// libtorch threads.
     #[arg(long, default_value_t = 2)]
     threads: i32,
@@ -112,9 +134,14 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         babe: !a.no_babe,
         paragraphs: a.paragraphs,
         authored: (a.authored != "none").then(|| (PathBuf::from(&a.authored), a.authored_repeat)),
+        authored_pages: (a.authored_pages != "none").then(|| (PathBuf::from(&a.authored_pages), a.authored_pages_repeat)),
+        content_rnn: a.content_rnn,
+        claim_rnn: a.claim_rnn,
+        claim_sentences: a.claim_sentences,
         threads: a.threads,
     };
     let dir = match &a.from {
+        Some(from) if a.claims => train_claim_head(&cfg, from, &labels).context("training the claim layer")?,
         Some(from) => train_content_head(&cfg, from, &labels).context("training the content head")?,
         None => train(&cfg, &labels).context("training")?,
     };

@@ -8,7 +8,10 @@
 //! - BABE (SG2): sentences labeled biased / non-biased; held-out links in `splits/`.
 //! - Web pages for the `content` family (article vs filler): L3S-GN1, CleanEval + Dragnet, and the Zyte
 //!   benchmark, in [`web`].
+//! - The `claim` family: PolNeAR attributions (source/cue/content) with unit labels, and CheckThat!
+//!   2024 check-worthy sentences, in [`claims`].
 
+pub mod claims;
 pub mod web;
 
 use std::collections::{HashMap, HashSet};

@@ -800,3 +800,89 @@ pub fn l3s_dev_split(mut pages: Vec<WebPage>) -> (Vec<WebPage>, Vec<WebPage>) {
     let (dev, train): (Vec<_>, Vec<_>) = pages.into_iter().enumerate().partition(|(i, _)| i % 10 == 0);
     (train.into_iter().map(|(_, p)| p).collect(), dev.into_iter().map(|(_, p)| p).collect())
 }
+
+/// framemark-authored pages (`labels/authored/pages-*.jsonl`): invented pages written for the
+/// project as a scraper's plain text, one block per line, every line labelled. They teach what the
+/// web corpora have little of: teaser blocks with blurbs and dates, promo prompts, slogans and
+/// disclaimers, and the article's own subheadings, bylines and "Sources:" lists.
+///
+/// Format: `{"id", "genre", "lines": [{"t": text, "c": article|related|promo|navigation|boilerplate}]}`;
+/// `{"t": ""}` is a blank line. The page text is the lines joined by `\n`.
+pub fn load_authored_pages(path: &Path) -> Result<Vec<WebPage>> {
+    #[derive(serde::Deserialize)]
+    struct Raw {
+        id: String,
+        lines: Vec<RawLine>,
+    }
+    #[derive(serde::Deserialize)]
+    struct RawLine {
+        t: String,
+        c: Option<String>,
+    }
+    let raw = read(path)?;
+    let mut pages = Vec::new();
+    for (n, line) in raw.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let r: Raw = serde_json::from_str(line).map_err(|e| bad(path, format!("line {}: {e}", n + 1)))?;
+        let (mut text, mut lines, mut pos) = (String::new(), Vec::new(), 0);
+        for (k, l) in r.lines.iter().enumerate() {
+            if k > 0 {
+                text.push('\n');
+                pos += 1;
+            }
+            let len = l.t.chars().count();
+            text.push_str(&l.t);
+            if !l.t.trim().is_empty() {
+                let content = match l.c.as_deref() {
+                    Some("article") => Content::Article,
+                    Some("related") => Content::Filler(Some(FillerKind::Related)),
+                    Some("promo") => Content::Filler(Some(FillerKind::Promo)),
+                    Some("navigation") => Content::Filler(Some(FillerKind::Navigation)),
+                    Some("boilerplate") => Content::Filler(Some(FillerKind::Boilerplate)),
+                    other => return Err(bad(path, format!("line {}: page {}: bad label {other:?} for {:?}", n + 1, r.id, l.t))),
+                };
+                lines.push(WebLine {
+                    start: pos,
+                    end: pos + len,
+                    text: l.t.clone(),
+                    content,
+                    source: "authored",
+                    tag: "p",
+                    landmarks: Landmarks::default(),
+                    link_share: 0.0,
+                });
+            }
+            pos += len;
+        }
+        pages.push(WebPage { id: format!("authored/{}", r.id), url: None, text, lines });
+    }
+    Ok(pages)
+}
+
+#[cfg(test)]
+mod authored_tests {
+    use super::*;
+
+    #[test]
+    fn authored_pages_keep_offsets_and_labels() {
+        let dir = std::env::temp_dir().join(format!("fm-authored-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("pages.jsonl");
+        std::fs::write(
+            &p,
+            r#"{"id":"x","genre":"test","lines":[{"t":"Héadline","c":"article"},{"t":""},{"t":"Related Posts","c":"related"}]}"#,
+        )
+        .unwrap();
+        let pages = load_authored_pages(&p).unwrap();
+        let page = &pages[0];
+        assert_eq!(page.text, "Héadline\n\nRelated Posts");
+        let chars: Vec<char> = page.text.chars().collect();
+        for l in &page.lines {
+            assert_eq!(chars[l.start..l.end].iter().collect::<String>(), l.text);
+        }
+        assert_eq!(page.lines[1].content, Content::Filler(Some(FillerKind::Related)));
+        std::fs::write(&p, r#"{"id":"x","lines":[{"t":"a","c":"teaser"}]}"#).unwrap();
+        let err = load_authored_pages(&p).unwrap_err().to_string();
+        assert!(err.contains("line 1") && err.contains("teaser"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

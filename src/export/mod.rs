@@ -153,6 +153,9 @@ pub(crate) mod testing {
             content: None,
             content_score: None,
             filler_kind: None,
+            claim: None,
+            claim_score: None,
+            claim_evidence: None,
         }
     }
 

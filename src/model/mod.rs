@@ -7,8 +7,19 @@
 //!   per `sentence_labels` entry (`loaded`, then the 23 techniques).
 //! - `heads.token` — linear over every token's hidden state: one sigmoid per `token_labels` entry
 //!   (`any`, then the 23 techniques); it gives the evidence spans.
-//! - `heads.content` (optional) — linear over the pooled unit concatenated with its layout features
-//!   ([`crate::text::layout`]): one sigmoid per `content_labels` entry (`filler`, then the kinds).
+//! - `heads.content` (optional) — one sigmoid per `content_labels` entry (`filler`, then the kinds).
+//!   It reads each unit's content features (the pooled unit concatenated with its layout features,
+//!   [`crate::text::layout`]). With `content_rnn > 0` two GRUs (`heads.content_rnn.fwd` and `.bwd`,
+//!   PyTorch's layout) first read the features of the document's units forwards and backwards, and the head reads
+//!   the unit's features next to the GRU's output at that unit: a teaser headline looks like a
+//!   headline, and only what comes before and after it tells them apart.
+//! - `heads.claim` (optional) — one sigmoid per `claim_labels` entry (`claim`, `attributed`,
+//!   `vague`), read the same way as the content head (its own GRU `heads.claim_rnn` with
+//!   `claim_rnn > 0`): "He added that ..." and a quotation whose speaker comes in the next sentence
+//!   are attributed only in their document.
+//! - `heads.claim_token` (optional) — linear over every token's hidden state: one sigmoid per
+//!   `claim_token_labels` entry (`source`, `cue`); it gives the source span of an attributed unit
+//!   and the cue of a vague one.
 //!
 //! Backends: [`candle`] (default, pure Rust) and `torch` (rust-bert/tch, feature `torch`, also used
 //! for training). Both load the same safetensors and are kept in agreement by a parity test.
@@ -53,6 +64,27 @@ pub struct ModelSpec {
     /// content head (every unit is article).
     #[serde(default)]
     pub content_labels: Vec<String>,
+    /// Hidden size (per direction) of the GRU that reads a document's units before the content head;
+    /// 0: the content head reads each unit alone.
+    #[serde(default)]
+    pub content_rnn: usize,
+    /// Layout features per unit the document-level heads were trained with (models before 0.3.0: 8).
+    #[serde(default = "eight")]
+    pub layout_features: usize,
+    /// Claim-head outputs, in order: `claim` (a checkable factual claim), `attributed` (its source
+    /// is named), `vague` (its source is vague). Empty: the model has no claim head.
+    #[serde(default)]
+    pub claim_labels: Vec<String>,
+    /// Claim token-head outputs: `source`, `cue`.
+    #[serde(default)]
+    pub claim_token_labels: Vec<String>,
+    /// Hidden size (per direction) of the GRU that reads a document's units before the claim head.
+    #[serde(default)]
+    pub claim_rnn: usize,
+}
+
+fn eight() -> usize {
+    8
 }
 
 impl ModelSpec {
@@ -71,6 +103,23 @@ impl ModelSpec {
         self.content_labels.get(1..).unwrap_or(&[])
     }
 
+    /// Errors when the model's document-level heads read another number of layout features than
+    /// this build computes (checked when a backend loads the model for inference; `train --from`
+    /// replaces those heads and may start from such a model).
+    pub fn check_layout(&self, path: &Path) -> Result<()> {
+        let document_heads = !self.content_labels.is_empty() || !self.claim_labels.is_empty();
+        if document_heads && self.layout_features != LAYOUT_FEATURES {
+            return Err(Error::Model {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "framemark.json: the model's content/claim heads read {} layout features, this build computes {LAYOUT_FEATURES}; use the model that ships with this version",
+                    self.layout_features
+                ),
+            });
+        }
+        Ok(())
+    }
+
     fn check(&self, path: &Path) -> Result<()> {
         let bad = |reason: String| Err(Error::Model { path: path.to_path_buf(), reason });
         if self.sentence_labels.first().map(String::as_str) != Some("loaded") {
@@ -87,6 +136,12 @@ impl ModelSpec {
         }
         if !self.content_labels.is_empty() && self.content_labels[0] != "filler" {
             return bad("framemark.json: content_labels must start with \"filler\"".into());
+        }
+        if !self.claim_labels.is_empty() && self.claim_labels != ["claim", "attributed", "vague"] {
+            return bad("framemark.json: claim_labels must be [\"claim\", \"attributed\", \"vague\"]".into());
+        }
+        if !self.claim_labels.is_empty() && self.claim_token_labels != ["source", "cue"] {
+            return bad("framemark.json: claim_token_labels must be [\"source\", \"cue\"]".into());
         }
         Ok(())
     }
@@ -150,12 +205,15 @@ pub struct UnitInput<'a> {
     pub after: Option<&'a str>,
     /// Where the unit sits in its document and its shape ([`layout_features`]).
     pub layout: [f32; LAYOUT_FEATURES],
+    /// True for the first unit of a document: the content layer reads the units from one `first` to
+    /// the next as one document, in order.
+    pub first: bool,
 }
 
 impl<'a> UnitInput<'a> {
     /// A unit with no document around it (a lone sentence).
     pub fn alone(text: &'a str) -> Self {
-        UnitInput { text, before: None, after: None, layout: layout_features(&[text])[0] }
+        UnitInput { text, before: None, after: None, layout: layout_features(&[text])[0], first: true }
     }
 
     /// The units of one document, in order, each with its neighbours and layout.
@@ -168,6 +226,7 @@ impl<'a> UnitInput<'a> {
                 before: i.checked_sub(1).map(|j| texts[j]),
                 after: texts.get(i + 1).copied(),
                 layout,
+                first: i == 0,
             })
             .collect()
     }
@@ -305,14 +364,30 @@ pub struct Outputs {
     pub sentence: Array2<f32>,
     /// `[batch, seq, token_labels]`.
     pub tokens: Array3<f32>,
-    /// `[batch, content_labels]` (no columns without a content head).
+    /// `[batch, hidden + LAYOUT_FEATURES]` what the document-level heads (content, claim) read of
+    /// each unit (no columns in a model without them).
+    pub unit_features: Array2<f32>,
+    /// `[batch, seq, claim_token_labels]` (no channels without a claim head).
+    pub claim_tokens: Array3<f32>,
+}
+
+/// What a backend returns for one document: probabilities, one row per unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocOutputs {
+    /// `[units, content_labels]`.
     pub content: Array2<f32>,
+    /// `[units, claim_labels]`.
+    pub claim: Array2<f32>,
 }
 
 /// An encoder + heads that can score a batch.
 pub trait Backend {
     /// Runs the model on one batch.
     fn forward(&self, batch: &Batch) -> Result<Outputs>;
+
+    /// The document-level heads on one document's units, in order, from their `unit_features`
+    /// rows (no columns for a head the model lacks).
+    fn document(&self, features: &Array2<f32>) -> Result<DocOutputs>;
 }
 
 /// Which backend to run.
@@ -327,6 +402,7 @@ pub enum BackendKind {
 /// Loads the chosen backend for a model directory. It can be shared between threads (the HTTP server
 /// runs several batches at once).
 pub fn load_backend(dir: &ModelDir, kind: BackendKind) -> Result<Box<dyn Backend + Send + Sync>> {
+    dir.spec.check_layout(&dir.path.join("framemark.json"))?;
     match kind {
         BackendKind::Candle => Ok(Box::new(candle::CandleModel::load(dir)?)),
         #[cfg(feature = "torch")]
@@ -352,6 +428,10 @@ impl<B: Backend + Send> Backend for OneAtATime<B> {
         // `forward` does not mutate the model, so a panic in another batch leaves nothing half-done.
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).forward(batch)
     }
+
+    fn document(&self, features: &Array2<f32>) -> Result<DocOutputs> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).document(features)
+    }
 }
 
 /// One unit's scores, cut out of its batch.
@@ -365,10 +445,15 @@ pub struct UnitScores {
     pub tokens: Array2<f32>,
     /// Content-head probabilities, one per `content_labels` (empty without a content head).
     pub content: Vec<f32>,
+    /// Claim-head probabilities, one per `claim_labels` (empty without a claim head).
+    pub claim: Vec<f32>,
+    /// `[tokens, claim_token_labels]` probabilities for the same tokens as `tokens`.
+    pub claim_tokens: Array2<f32>,
 }
 
 /// Scores many units: sorted by token length and packed into batches of `batch_size` so padding
-/// stays small, then returned in the input order.
+/// stays small, then returned in the input order. The content layer then reads each document's units
+/// (see [`UnitInput::first`]) in order.
 pub fn score(
     backend: &dyn Backend,
     tokenizer: &Tokenizer,
@@ -379,6 +464,7 @@ pub fn score(
     let mut order: Vec<usize> = (0..encs.len()).collect();
     order.sort_by_key(|&i| encs[i].ids.len());
     let mut out: Vec<Option<UnitScores>> = vec![None; encs.len()];
+    let mut features: Vec<Vec<f32>> = vec![Vec::new(); encs.len()];
     for chunk in order.chunks(batch_size.max(1)) {
         let batch_encs: Vec<&Encoded> = chunk.iter().map(|&i| &encs[i]).collect();
         let outputs = backend.forward(&Batch::new(&batch_encs))?;
@@ -387,16 +473,38 @@ pub fn score(
             let real: Vec<usize> = (0..enc.ids.len()).filter(|&j| enc.offsets[j] != (0, 0)).collect();
             let n_labels = outputs.tokens.shape()[2];
             let mut tokens = Array2::zeros((real.len(), n_labels));
+            let mut claim_tokens = Array2::zeros((real.len(), outputs.claim_tokens.shape()[2]));
             for (k, &j) in real.iter().enumerate() {
                 tokens.row_mut(k).assign(&outputs.tokens.slice(ndarray::s![row, j, ..]));
+                claim_tokens.row_mut(k).assign(&outputs.claim_tokens.slice(ndarray::s![row, j, ..]));
             }
             out[i] = Some(UnitScores {
                 sentence: outputs.sentence.row(row).to_vec(),
                 token_offsets: real.iter().map(|&j| enc.offsets[j]).collect(),
                 tokens,
-                content: outputs.content.row(row).to_vec(),
+                content: Vec::new(),
+                claim: Vec::new(),
+                claim_tokens,
             });
+            features[i] = outputs.unit_features.row(row).to_vec();
         }
     }
-    Ok(out.into_iter().map(|s| s.expect("every unit is in exactly one batch")).collect())
+    let mut out: Vec<UnitScores> = out.into_iter().map(|s| s.expect("every unit is in exactly one batch")).collect();
+    let width = features.first().map_or(0, Vec::len);
+    if width > 0 {
+        let mut start = 0;
+        while start < units.len() {
+            let end = (start + 1..units.len()).find(|&i| units[i].first).unwrap_or(units.len());
+            let rows: Vec<f32> = features[start..end].iter().flatten().copied().collect();
+            let doc = Array2::from_shape_vec((end - start, width), rows)
+                .map_err(|e| Error::Model { path: "content".into(), reason: e.to_string() })?;
+            let probs = backend.document(&doc)?;
+            for (k, s) in out[start..end].iter_mut().enumerate() {
+                s.content = probs.content.row(k).to_vec();
+                s.claim = probs.claim.row(k).to_vec();
+            }
+            start = end;
+        }
+    }
+    Ok(out)
 }

@@ -9,9 +9,9 @@ use std::path::Path;
 
 use ndarray::{Array2, Array3};
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
-use tch::{nn, nn::Module, nn::OptimizerConfig, Device, Kind, Reduction, Tensor};
+use tch::{nn, nn::Module, nn::OptimizerConfig, nn::RNN, Device, Kind, Reduction, Tensor};
 
-use super::{Backend, Batch, ModelDir, ModelSpec, Outputs};
+use super::{Backend, Batch, DocOutputs, ModelDir, ModelSpec, Outputs};
 use crate::error::{Error, Result};
 use crate::text::layout::LAYOUT_FEATURES;
 
@@ -21,9 +21,79 @@ pub struct TorchModel {
     bert: BertModel<BertEmbeddings>,
     sentence: nn::Linear,
     token: nn::Linear,
-    content: Option<nn::Linear>,
+    content: Option<DocHead>,
+    claim: Option<DocHead>,
+    claim_token: Option<nn::Linear>,
     dropout: f64,
     device: Device,
+}
+
+/// A document-level head (see candle.rs): linear over each unit's features, next to the outputs of
+/// a GRU run forwards and one run backwards over the document's units, when it has them. The two
+/// directions are separate unidirectional GRUs (`<name>_rnn.fwd`, `<name>_rnn.bwd`) so that a
+/// padded batch of documents can run the backward one over each document reversed: padding then
+/// always comes after a document's last unit and never reaches its outputs.
+struct DocHead {
+    linear: nn::Linear,
+    rnn: Option<[nn::GRU; 2]>,
+    /// `heads.<name>`: the prefix of its variables.
+    name: String,
+}
+
+impl DocHead {
+    fn new(heads: &nn::Path, name: &str, features: i64, rnn_hidden: i64, outputs: i64) -> Self {
+        let linear = nn::linear(heads / name, features + 2 * rnn_hidden, outputs, Default::default());
+        let rnn = (rnn_hidden > 0).then(|| {
+            let c = || nn::RNNConfig { batch_first: true, ..Default::default() };
+            let path = heads / format!("{name}_rnn");
+            [nn::gru(&path / "fwd", features, rnn_hidden, c()), nn::gru(&path / "bwd", features, rnn_hidden, c())]
+        });
+        DocHead { linear, rnn, name: format!("heads.{name}") }
+    }
+
+    /// Logits `[units, outputs]` of one document's unit features `x`, in order.
+    fn forward(&self, x: &Tensor) -> Tensor {
+        self.forward_batch(&[x]).pop().expect("one document in, one out")
+    }
+
+    /// [`Self::forward`] for several documents at once (one padded batch through each GRU).
+    fn forward_batch(&self, docs: &[&Tensor]) -> Vec<Tensor> {
+        let Some([fwd, bwd]) = &self.rnn else {
+            return docs.iter().map(|x| self.linear.forward(x)).collect();
+        };
+        let lens: Vec<i64> = docs.iter().map(|x| x.size()[0]).collect();
+        let longest = lens.iter().copied().max().unwrap_or(0);
+        let pad = |x: &Tensor| {
+            let n = x.size()[0];
+            if n == longest {
+                x.shallow_clone()
+            } else {
+                Tensor::cat(&[x, &x.new_zeros([longest - n, x.size()[1]], (x.kind(), x.device()))], 0)
+            }
+        };
+        let forward_in = Tensor::stack(&docs.iter().map(|x| pad(x)).collect::<Vec<_>>(), 0);
+        let backward_in = Tensor::stack(&docs.iter().map(|x| pad(&x.flip([0]))).collect::<Vec<_>>(), 0);
+        let (f, _) = fwd.seq(&forward_in);
+        let (b, _) = bwd.seq(&backward_in);
+        docs.iter()
+            .zip(&lens)
+            .enumerate()
+            .map(|(i, (x, &n))| {
+                let f = f.get(i as i64).narrow(0, 0, n);
+                let b = b.get(i as i64).narrow(0, 0, n).flip([0]);
+                self.linear.forward(&Tensor::cat(&[*x, &f, &b], 1))
+            })
+            .collect()
+    }
+}
+
+/// Which document-level head a training call is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocHeadKind {
+    /// `heads.content` (+ `heads.content_rnn`).
+    Content,
+    /// `heads.claim` (+ `heads.claim_rnn`).
+    Claim,
 }
 
 fn read_config(path: &Path) -> Result<BertConfig> {
@@ -40,11 +110,14 @@ impl TorchModel {
         let heads = &root / "heads";
         let sentence = nn::linear(&heads / "sentence", hidden, spec.sentence_labels.len() as i64, Default::default());
         let token = nn::linear(&heads / "token", hidden, spec.token_labels.len() as i64, Default::default());
-        let content = (!spec.content_labels.is_empty()).then(|| {
-            let inputs = hidden + LAYOUT_FEATURES as i64;
-            nn::linear(&heads / "content", inputs, spec.content_labels.len() as i64, Default::default())
-        });
-        TorchModel { vs, bert, sentence, token, content, dropout: config.hidden_dropout_prob, device }
+        let features = hidden + LAYOUT_FEATURES as i64;
+        let content = (!spec.content_labels.is_empty())
+            .then(|| DocHead::new(&heads, "content", features, spec.content_rnn as i64, spec.content_labels.len() as i64));
+        let claim = (!spec.claim_labels.is_empty())
+            .then(|| DocHead::new(&heads, "claim", features, spec.claim_rnn as i64, spec.claim_labels.len() as i64));
+        let claim_token = (!spec.claim_labels.is_empty())
+            .then(|| nn::linear(&heads / "claim_token", hidden, spec.claim_token_labels.len() as i64, Default::default()));
+        TorchModel { vs, bert, sentence, token, content, claim, claim_token, dropout: config.hidden_dropout_prob, device }
     }
 
     /// Loads a complete framemark model directory.
@@ -62,11 +135,42 @@ impl TorchModel {
     pub fn from_base(base: &Path, spec: &ModelSpec, device: Device, seed: u64) -> Result<Self> {
         tch::manual_seed(seed as i64);
         let config = read_config(&base.join("config.json"))?;
-        let mut model = Self::build(&config, spec, device);
-        let missing = model.vs.load_partial(base.join("model.safetensors"))?;
-        model.vs.float();
-        if let Some(m) = missing.iter().find(|m| !m.starts_with("heads.")) {
+        let model = Self::build(&config, spec, device);
+        let weights = base.join("model.safetensors");
+        let mut vars = model.vs.variables();
+        // Encoder weights only: heads always start fresh (a framemark model used as a base may have
+        // heads of other shapes).
+        for (name, t) in Tensor::read_safetensors(&weights)? {
+            if name.starts_with("heads.") {
+                continue;
+            }
+            if let Some(mut v) = vars.remove(&name) {
+                tch::no_grad(|| v.f_copy_(&t.to_kind(Kind::Float).to_device(device)))?;
+            }
+        }
+        if let Some(m) = vars.keys().find(|m| !m.starts_with("heads.")) {
             return Err(Error::Model { path: base.into(), reason: format!("base weights lack {m}") });
+        }
+        Ok(model)
+    }
+
+    /// A model for `train --from`: every weight of the framemark model in `dir` except those of the
+    /// head being trained anew (names starting with `fresh`, e.g. `heads.content`; it may have
+    /// another shape), which start from `seed`.
+    pub fn from_model_except(dir: &ModelDir, spec: &ModelSpec, device: Device, seed: u64, fresh: &str) -> Result<Self> {
+        tch::manual_seed(seed as i64);
+        let config = read_config(&dir.config())?;
+        let model = Self::build(&config, spec, device);
+        let mut vars = model.vs.variables();
+        for (name, t) in Tensor::read_safetensors(dir.weights())? {
+            if name.starts_with(fresh) {
+                continue;
+            }
+            let mut v = vars.remove(&name).ok_or_else(|| Error::Model { path: dir.weights(), reason: format!("unexpected weight {name}") })?;
+            tch::no_grad(|| v.f_copy_(&t.to_kind(Kind::Float).to_device(device)))?;
+        }
+        if let Some(m) = vars.keys().find(|m| !m.starts_with(fresh)) {
+            return Err(Error::Model { path: dir.weights(), reason: format!("the model lacks {m}") });
         }
         Ok(model)
     }
@@ -109,64 +213,121 @@ impl TorchModel {
         let pooled = pooled.dropout(self.dropout, train);
         let hidden = hidden.dropout(self.dropout, train);
         let b = batch.layout.nrows() as i64;
+        // Joint training sees units, not documents: only a content head without a GRU trains here.
         let content = match &self.content {
-            None => Tensor::zeros([b, 0], (Kind::Float, self.device)),
-            Some(head) => {
+            Some(head) if head.rnn.is_none() => {
                 let layout = from_array2(&batch.layout, self.device);
                 head.forward(&Tensor::cat(&[&pooled, &layout], 1))
             }
+            _ => Tensor::zeros([b, 0], (Kind::Float, self.device)),
         };
         Ok((self.sentence.forward(&pooled), self.token.forward(&hidden), content))
     }
+
 }
 
 impl TorchModel {
-    /// What the content head reads for each unit of a batch: the pooled unit and its layout
+    /// What the document-level heads read for each unit of a batch: the pooled unit and its layout
     /// features, `[batch, hidden + LAYOUT_FEATURES]` (inference mode, no gradient).
     pub fn content_inputs(&self, batch: &Batch) -> Result<Tensor> {
         let (_, pooled) = tch::no_grad(|| self.encode(batch, false))?;
         Ok(Tensor::cat(&[&pooled, &from_array2(&batch.layout, self.device)], 1))
     }
 
-    /// Trains the content head alone on fixed inputs `x` (rows of [`Self::content_inputs`]) with
-    /// masked BCE against `targets`/`mask` (`[rows, content_labels]`): the encoder and the framing
-    /// heads are frozen, so every framing output stays exactly as it was. AdamW, shuffled
-    /// minibatches of `batch_size` rows, `epochs` passes; returns the mean loss of each pass.
-    #[allow(clippy::too_many_arguments)]
-    pub fn fit_content_head(
+    /// Unit features (as [`Self::content_inputs`]) and every token's hidden state `[batch, seq,
+    /// hidden]`, for training the claim heads on a frozen encoder.
+    pub fn claim_inputs(&self, batch: &Batch) -> Result<(Tensor, Tensor)> {
+        let (hidden, pooled) = tch::no_grad(|| self.encode(batch, false))?;
+        Ok((Tensor::cat(&[&pooled, &from_array2(&batch.layout, self.device)], 1), hidden))
+    }
+
+    /// Trains the content layer (GRU and head) alone on fixed inputs: `docs` holds each document's
+    /// content features (rows of [`Self::content_inputs`], in unit order) with its targets and mask
+    /// (`[units, content_labels]`, masked BCE). The encoder and the framing heads are frozen, so every
+    /// framing output stays exactly as it was. AdamW, one step per batch of `docs_per_step`
+    /// documents of similar length, `epochs` passes; returns the mean loss of each pass.
+    pub fn fit_document_head(
         &mut self,
-        x: &Tensor,
-        targets: &Array2<f32>,
-        mask: &Array2<f32>,
+        which: DocHeadKind,
+        docs: &[(Tensor, Array2<f32>, Array2<f32>)],
         epochs: usize,
-        batch_size: i64,
+        docs_per_step: usize,
         lr: f64,
         seed: u64,
     ) -> Result<Vec<f64>> {
-        let head = self.content.as_ref().ok_or_else(|| Error::Model {
-            path: "torch".into(),
-            reason: "the model has no content head".into(),
-        })?;
+        let head = match which {
+            DocHeadKind::Content => self.content.as_ref(),
+            DocHeadKind::Claim => self.claim.as_ref(),
+        }
+        .ok_or_else(|| Error::Model { path: "torch".into(), reason: format!("the model has no {which:?} head") })?;
         tch::manual_seed(seed as i64);
         self.vs.freeze();
-        let mut head_vars = vec![head.ws.shallow_clone()];
-        head_vars.extend(head.bs.as_ref().map(Tensor::shallow_clone));
-        for v in &mut head_vars {
+        let (own, rnn) = (format!("{}.", head.name), format!("{}_rnn.", head.name));
+        let mut vars: Vec<Tensor> =
+            self.vs.variables().into_iter().filter(|(k, _)| k.starts_with(&own) || k.starts_with(&rnn)).map(|(_, v)| v).collect();
+        for v in &mut vars {
             let _ = v.requires_grad_(true);
         }
         // Frozen variables have no gradient, and the optimizer skips them.
         let mut opt = nn::AdamW::default().build(&self.vs, lr)?;
-        let (y, m) = (from_array2(targets, self.device), from_array2(mask, self.device));
+        let targets: Vec<(Tensor, Tensor)> =
+            docs.iter().map(|(_, y, m)| (from_array2(y, self.device), from_array2(m, self.device))).collect();
+        // A GRU over one document is a long chain of tiny ops: with more than one thread, libtorch
+        // spends most of the time synchronising them.
+        let threads = tch::get_num_threads();
+        tch::set_num_threads(1);
+        // Documents of similar length go in one padded batch (fewer, larger GRU steps); the batches
+        // are fixed and their order is shuffled every pass.
+        let mut by_len: Vec<usize> = (0..docs.len()).collect();
+        by_len.sort_by_key(|&d| docs[d].0.size()[0]);
+        let groups: Vec<&[usize]> = by_len.chunks(docs_per_step.max(1)).collect();
+        let mut losses = Vec::with_capacity(epochs);
+        for _ in 0..epochs {
+            let perm = Vec::<i64>::try_from(Tensor::randperm(groups.len() as i64, (Kind::Int64, Device::Cpu)))?;
+            let (mut sum, mut n) = (0.0, 0);
+            for &g in &perm {
+                let group = groups[g as usize];
+                let xs: Vec<Tensor> = group.iter().map(|&d| docs[d].0.dropout(0.1, true)).collect();
+                let logits = Tensor::cat(&head.forward_batch(&xs.iter().collect::<Vec<_>>()), 0);
+                let y = Tensor::cat(&group.iter().map(|&d| targets[d].0.shallow_clone()).collect::<Vec<_>>(), 0);
+                let m = Tensor::cat(&group.iter().map(|&d| targets[d].1.shallow_clone()).collect::<Vec<_>>(), 0);
+                let loss = masked_bce(&logits, &y, &m);
+                opt.backward_step_clip_norm(&loss, 1.0);
+                sum += loss.double_value(&[]);
+                n += 1;
+            }
+            losses.push(sum / n.max(1) as f64);
+        }
+        tch::set_num_threads(threads);
+        self.vs.unfreeze();
+        Ok(losses)
+    }
+}
+
+impl TorchModel {
+    /// Trains the claim token head alone on fixed token hidden states `x` (`[tokens, hidden]`)
+    /// against `targets` (`[tokens, 2]`: source, cue); everything else frozen. AdamW, shuffled
+    /// minibatches of `batch_size` tokens, `epochs` passes; returns the mean loss of each pass.
+    pub fn fit_claim_tokens(&mut self, x: &Tensor, targets: &Array2<f32>, epochs: usize, batch_size: i64, lr: f64, seed: u64) -> Result<Vec<f64>> {
+        let head = self.claim_token.as_ref().ok_or_else(|| Error::Model { path: "torch".into(), reason: "the model has no claim head".into() })?;
+        tch::manual_seed(seed as i64);
+        self.vs.freeze();
+        let mut vars = vec![head.ws.shallow_clone()];
+        vars.extend(head.bs.as_ref().map(Tensor::shallow_clone));
+        for v in &mut vars {
+            let _ = v.requires_grad_(true);
+        }
+        let mut opt = nn::AdamW::default().build(&self.vs, lr)?;
+        let y = from_array2(targets, self.device);
         let rows = x.size()[0];
         let mut losses = Vec::with_capacity(epochs);
         for _ in 0..epochs {
             let perm = Tensor::randperm(rows, (Kind::Int64, self.device));
-            let (mut sum, mut n) = (0.0, 0);
-            let mut start = 0;
+            let (mut sum, mut n, mut start) = (0.0, 0, 0);
             while start < rows {
                 let idx = perm.narrow(0, start, batch_size.min(rows - start));
                 let logits = head.forward(&x.index_select(0, &idx));
-                let loss = masked_bce(&logits, &y.index_select(0, &idx), &m.index_select(0, &idx));
+                let loss = logits.binary_cross_entropy_with_logits::<Tensor>(&y.index_select(0, &idx), None, None, Reduction::Mean);
                 opt.backward_step(&loss);
                 sum += loss.double_value(&[]);
                 n += 1;
@@ -207,12 +368,35 @@ fn from_array3(a: &Array3<f32>, device: Device) -> Tensor {
 
 impl Backend for TorchModel {
     fn forward(&self, batch: &Batch) -> Result<Outputs> {
-        let (sentence, tokens, content) = tch::no_grad(|| self.logits(batch, false))?;
+        let (sentence, tokens, features) = tch::no_grad(|| -> Result<_> {
+            let (hidden, pooled) = self.encode(batch, false)?;
+            let b = batch.layout.nrows() as i64;
+            let features = match self.content.is_some() || self.claim.is_some() {
+                false => Tensor::zeros([b, 0], (Kind::Float, self.device)),
+                true => Tensor::cat(&[&pooled, &from_array2(&batch.layout, self.device)], 1),
+            };
+            let claim_tokens = match &self.claim_token {
+                None => Tensor::zeros([b, hidden.size()[1], 0], (Kind::Float, self.device)),
+                Some(head) => head.forward(&hidden).sigmoid(),
+            };
+            Ok((self.sentence.forward(&pooled), self.token.forward(&hidden), (features, claim_tokens)))
+        })?;
         Ok(Outputs {
             sentence: to_array2(&sentence.sigmoid())?,
             tokens: to_array3(&tokens.sigmoid())?,
-            content: to_array2(&content.sigmoid())?,
+            unit_features: to_array2(&features.0)?,
+            claim_tokens: to_array3(&features.1)?,
         })
+    }
+
+    fn document(&self, features: &Array2<f32>) -> Result<DocOutputs> {
+        let x = from_array2(features, self.device);
+        let n = features.nrows() as i64;
+        let run = |head: &Option<DocHead>| match head {
+            None => Ok(Array2::zeros((n as usize, 0))),
+            Some(h) => to_array2(&tch::no_grad(|| h.forward(&x)).sigmoid()),
+        };
+        Ok(DocOutputs { content: run(&self.content)?, claim: run(&self.claim)? })
     }
 }
 

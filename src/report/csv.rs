@@ -23,13 +23,15 @@
 //! | `offsets` | the text `start`, `end` and `evidence` index: `input` (the input text) or `html-text` (the visible text of an HTML input), as in the JSONL report |
 //! | `content` | `article` or `filler` (empty when the model has no content head) |
 //! | `filler_kind` | for filler: `related`, `promo`, `navigation` or `boilerplate` |
+//! | `claim` | `attributed`, `vague`, `unattributed` or `none` for article units (empty for filler and when the model has no claim head) |
+//! | `claim_evidence` | `start-end` for each span of the claim's source (attributed) or cue (vague), document char offsets, joined with `;` |
 //!
 //! Example:
 //!
 //! ```text
-//! doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets,content,filler_kind
-//! a.txt,3,120,159,1,true,0.9123,0.5000,Loaded_Language:0.8812;Doubt:0.4100,Loaded_Language@125-134,They unleashed chaos.,,input,article,
-//! b.txt,,,,,,,,,,,empty input,,,
+//! doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets,content,filler_kind,claim,claim_evidence
+//! a.txt,3,120,159,1,true,0.9123,0.5000,Loaded_Language:0.8812;Doubt:0.4100,Loaded_Language@125-134,They unleashed chaos.,,input,article,,none,
+//! b.txt,,,,,,,,,,,empty input,,,,,
 //! ```
 //!
 //! The text is written as it is: a spreadsheet may read a cell starting with `=`, `+`, `-` or `@`
@@ -40,7 +42,7 @@ use std::io::{self, Write};
 use super::{score4, DocReport, ErrorRecord, Outcome, Render, UnitRecord};
 
 /// The header row's column names, in order.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 17] = [
     "doc",
     "unit",
     "start",
@@ -56,6 +58,8 @@ pub const COLUMNS: [&str; 15] = [
     "offsets",
     "content",
     "filler_kind",
+    "claim",
+    "claim_evidence",
 ];
 
 /// The CSV report as a [`Render`] stream: the header row in `begin`, rows per outcome.
@@ -85,13 +89,13 @@ pub fn write_doc(w: &mut dyn Write, doc: &DocReport) -> io::Result<()> {
 
 /// The row of an input that failed.
 pub fn write_error(w: &mut dyn Write, e: &ErrorRecord) -> io::Result<()> {
-    let mut row: [String; 15] = Default::default();
+    let mut row: [String; 17] = Default::default();
     row[0] = e.doc.clone();
     row[11] = e.error.trim().to_string();
     write_row(w, &row)
 }
 
-fn unit_row(u: &UnitRecord) -> [String; 15] {
+fn unit_row(u: &UnitRecord) -> [String; 17] {
     let techniques: Vec<String> = u.techniques.iter().map(|t| format!("{}:{}", t.label, score4(t.score))).collect();
     let evidence: Vec<String> = u
         .techniques
@@ -114,6 +118,8 @@ fn unit_row(u: &UnitRecord) -> [String; 15] {
         u.offsets.name().to_string(),
         u.content.clone().unwrap_or_default(),
         u.filler_kind.clone().unwrap_or_default(),
+        u.claim.clone().unwrap_or_default(),
+        u.claim_evidence.iter().flatten().map(|[s, e]| format!("{s}-{e}")).collect::<Vec<_>>().join(";"),
     ]
 }
 
@@ -186,11 +192,11 @@ mod tests {
         };
         let out = render(&mut CsvReport, &[Outcome::Doc(doc), Outcome::Error(error("b.txt", "empty input\n"))]);
         let want = concat!(
-            "doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets,content,filler_kind\r\n",
-            "\"a,1.txt\",0,0,5,0,false,0.1000,0.5000,,,Calm.,,input,,\r\n",
+            "doc,unit,start,end,paragraph,loaded,loaded_score,loaded_threshold,techniques,evidence,text,error,offsets,content,filler_kind,claim,claim_evidence\r\n",
+            "\"a,1.txt\",0,0,5,0,false,0.1000,0.5000,,,Calm.,,input,,,,\r\n",
             "\"a,1.txt\",1,6,36,0,true,0.9123,0.5000,Loaded_Language:0.8800;Doubt:0.4100,",
-            "Loaded_Language@12-21;Doubt@6-10;Doubt@29-34,\"They \"\"unleashed\"\" chaos, again.\",,input,,\r\n",
-            "b.txt,,,,,,,,,,,empty input,,,\r\n",
+            "Loaded_Language@12-21;Doubt@6-10;Doubt@29-34,\"They \"\"unleashed\"\" chaos, again.\",,input,,,,\r\n",
+            "b.txt,,,,,,,,,,,empty input,,,,,\r\n",
         );
         assert_eq!(out, want);
     }

@@ -175,7 +175,18 @@ fn write_doc(w: &mut dyn Write, doc: &DocReport, n: usize, opts: &HtmlOptions) -
     if let Some(u) = doc.units.first() {
         writeln!(w, "<dt>loaded threshold</dt><dd>{:.2}</dd>", u.loaded_threshold)?;
     }
+    if let Some(claims) = doc.claims_summary() {
+        writeln!(w, "<dt>claims</dt><dd>{}</dd>", escape(&claims))?;
+    }
     writeln!(w, "</dl>")?;
+    let unattributed: Vec<&UnitRecord> = doc.unattributed_claims().collect();
+    if !unattributed.is_empty() {
+        writeln!(w, "<details class=\"claims\"><summary>Unattributed claims ({})</summary>\n<ul>", unattributed.len())?;
+        for u in unattributed {
+            writeln!(w, "<li>unit {}: {}</li>", u.unit, escape(u.text.trim()))?;
+        }
+        writeln!(w, "</ul>\n</details>")?;
+    }
 
     let ranked = rank_techniques(&doc.units);
     if ranked.is_empty() {

@@ -77,6 +77,9 @@ pub fn write_doc(w: &mut impl Write, doc: &DocReport, opts: &HumanOptions) -> io
     if filler > 0 {
         write_filler(w, &doc.units)?;
     }
+    if doc.units.iter().any(|u| u.claim.is_some()) {
+        write_claims(w, &doc.units, opts)?;
+    }
     if loaded.is_empty() {
         writeln!(w, "No loaded units.")?;
         return writeln!(w);
@@ -133,6 +136,38 @@ fn write_filler(w: &mut impl Write, units: &[UnitRecord]) -> io::Result<()> {
         let span = if j - i == 1 { format!("unit {}", units[i].unit) } else { format!("units {}-{}", units[i].unit, units[j - 1].unit) };
         writeln!(w, "  {span}  {}  \"{cut}{more}\"", clean(kind))?;
         i = j;
+    }
+    Ok(())
+}
+
+/// The claim mix (shares of the units that make a claim) and the claims a reader should check:
+/// every unattributed one, and the vague ones with their cue marked.
+fn write_claims(w: &mut impl Write, units: &[UnitRecord], opts: &HumanOptions) -> io::Result<()> {
+    let with = |label: &str| units.iter().filter(|u| u.claim.as_deref() == Some(label)).collect::<Vec<_>>();
+    let (attributed, vague, unattributed) = (with("attributed"), with("vague"), with("unattributed"));
+    let claims = attributed.len() + vague.len() + unattributed.len();
+    writeln!(w)?;
+    writeln!(
+        w,
+        "Claims: {claims} of {} article units; attributed {} ({}), vague {} ({}), unattributed {} ({})",
+        units.iter().filter(|u| u.claim.is_some()).count(),
+        attributed.len(),
+        percent(attributed.len(), claims),
+        vague.len(),
+        percent(vague.len(), claims),
+        unattributed.len(),
+        percent(unattributed.len(), claims)
+    )?;
+    let (open, close) = if opts.color { (BOLD_RED, RESET) } else { ("[[", "]]") };
+    for (title, list) in [("Unattributed claims (no source; check these):", &unattributed), ("Vague claims (cue marked):", &vague)] {
+        if list.is_empty() {
+            continue;
+        }
+        writeln!(w, "{title}")?;
+        for u in list.iter() {
+            let spans = u.claim_evidence.iter().flatten().copied();
+            writeln!(w, "  unit {}  {}", u.unit, highlight(&u.text, u.start, spans, open, close))?;
+        }
     }
     Ok(())
 }

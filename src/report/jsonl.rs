@@ -34,6 +34,9 @@
 //! | `content` | string | `article` or `filler` (only from a model with a content head) |
 //! | `content_score` | number | probability that the unit is filler (with `content`) |
 //! | `filler_kind` | string | for filler units: `related`, `promo`, `navigation` or `boilerplate` |
+//! | `claim` | string | for article units of a model with a claim head: `attributed`, `vague`, `unattributed` or `none` |
+//! | `claim_score` | number | the probability behind `claim`: P(attributed), P(vague), P(claim), or 1 − P(claim) for `none` |
+//! | `claim_evidence` | array | `[start, end]` char spans in the document: the source of an attributed claim, the cue of a vague one (empty otherwise) |
 //!
 //! Each element of `techniques` is an object with, in order, `label` (technique name as in
 //! `labels/techniques.toml`), `score`, `threshold` and `evidence`: the spans of the words carrying
@@ -154,6 +157,12 @@ struct WireUnit<'a> {
     content_score: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     filler_kind: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rounded_opt")]
+    claim_score: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim_evidence: Option<&'a [[usize; 2]]>,
 }
 
 /// [`TechniqueHit`] as it goes on the wire.
@@ -188,6 +197,9 @@ impl<'a> From<&'a UnitRecord> for WireUnit<'a> {
             content,
             content_score,
             filler_kind,
+            claim,
+            claim_score,
+            claim_evidence,
         } = u;
         WireUnit {
             schema,
@@ -206,6 +218,9 @@ impl<'a> From<&'a UnitRecord> for WireUnit<'a> {
             content: content.as_deref(),
             content_score: *content_score,
             filler_kind: filler_kind.as_deref(),
+            claim: claim.as_deref(),
+            claim_score: *claim_score,
+            claim_evidence: claim_evidence.as_deref(),
         }
     }
 }
@@ -263,6 +278,9 @@ mod tests {
             content: None,
             content_score: None,
             filler_kind: None,
+            claim: None,
+            claim_score: None,
+            claim_evidence: None,
         }
     }
 

@@ -70,6 +70,17 @@ pub fn write_doc(w: &mut dyn Write, doc: &DocReport, top: usize) -> io::Result<(
         doc.units_summary(),
         percent(loaded, total)
     )?;
+    if let Some(claims) = doc.claims_summary() {
+        writeln!(w, "**Claims:** {}\n", escape(&claims))?;
+        let unattributed: Vec<&UnitRecord> = doc.unattributed_claims().collect();
+        if !unattributed.is_empty() {
+            writeln!(w, "### Unattributed claims\n")?;
+            for u in unattributed {
+                writeln!(w, "- **unit {}**: {}", u.unit, escape(u.text.trim()))?;
+            }
+            writeln!(w)?;
+        }
+    }
 
     let ranked = rank_techniques(&doc.units);
     if ranked.is_empty() {

@@ -75,6 +75,17 @@ pub struct UnitRecord {
     /// The filler kind of a filler unit: `related`, `promo`, `navigation` or `boilerplate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filler_kind: Option<String>,
+    /// `attributed`, `vague`, `unattributed` or `none`, for article units, from a model with a
+    /// claim head (absent otherwise, and for filler).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
+    /// The probability behind `claim`: P(attributed), P(vague), P(claim), or 1 - P(claim) for `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_score: Option<f32>,
+    /// The claim's evidence, document char spans `[start, end)`: the source of an attributed claim,
+    /// the cue of a vague one (with `claim`; empty for the other labels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_evidence: Option<Vec<[usize; 2]>>,
 }
 
 impl UnitRecord {
@@ -117,6 +128,29 @@ impl DocReport {
         } else {
             format!("{all} (article {article}, filler {})", all - article)
         }
+    }
+
+    /// The claim mix as reports show it, `None` when no unit has a claim decision: `30 of 50 article
+    /// units: attributed 12 (40.0%), vague 3 (10.0%), unattributed 15 (50.0%)` (shares of the claims).
+    pub fn claims_summary(&self) -> Option<String> {
+        let decided = self.units.iter().filter(|u| u.claim.is_some()).count();
+        if decided == 0 {
+            return None;
+        }
+        let n = |label: &str| self.units.iter().filter(|u| u.claim.as_deref() == Some(label)).count();
+        let (a, v, u) = (n("attributed"), n("vague"), n("unattributed"));
+        let claims = a + v + u;
+        Some(format!(
+            "{claims} of {decided} article units: attributed {a} ({}), vague {v} ({}), unattributed {u} ({})",
+            percent(a, claims),
+            percent(v, claims),
+            percent(u, claims)
+        ))
+    }
+
+    /// The units whose claim is unattributed, in order: what a reader should check.
+    pub fn unattributed_claims(&self) -> impl Iterator<Item = &UnitRecord> {
+        self.units.iter().filter(|u| u.claim.as_deref() == Some("unattributed"))
     }
 
     /// Share of the article's units that are loaded, 0..1 (0 for a document without any); filler,
@@ -295,6 +329,9 @@ pub(crate) mod testing {
             content: None,
             content_score: None,
             filler_kind: None,
+            claim: None,
+            claim_score: None,
+            claim_evidence: None,
         }
     }
 

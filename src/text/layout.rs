@@ -5,7 +5,7 @@
 //! the same features.
 
 /// Number of layout features per unit.
-pub const LAYOUT_FEATURES: usize = 8;
+pub const LAYOUT_FEATURES: usize = 9;
 
 /// Words are counted up to this many (then the feature saturates at 1).
 const MAX_WORDS: f32 = 40.0;
@@ -16,6 +16,11 @@ fn words(t: &str) -> f32 {
     (t.split_whitespace().count() as f32).min(MAX_WORDS) / MAX_WORDS
 }
 
+fn upper_share(t: &str) -> f32 {
+    let (upper, letters) = t.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(u, l), c| (u + usize::from(c.is_uppercase()), l + 1));
+    if letters == 0 { 0.0 } else { upper as f32 / letters as f32 }
+}
+
 fn sentence_end(t: &str) -> bool {
     let t = t.trim_end_matches(['"', '\'', '”', '’', ')', ']', '*']);
     t.ends_with(['.', '!', '?', '…', ':'])
@@ -24,7 +29,9 @@ fn sentence_end(t: &str) -> bool {
 /// Features of each unit of one document, in order:
 /// 0 relative position (0 first, 1 last), 1 distance from the start, 2 distance to the end,
 /// 3 length in words, 4 ends like a sentence, 5 the same text occurs elsewhere in the document,
-/// 6 length of the unit before, 7 length of the unit after (0 when there is none). All in [0, 1].
+/// 6 length of the unit before, 7 length of the unit after (0 when there is none), 8 share of its
+/// letters in upper case (the encoder is uncased, and ALL-CAPS link lines are page furniture more
+/// often than prose). All in [0, 1].
 pub fn layout_features(texts: &[&str]) -> Vec<[f32; LAYOUT_FEATURES]> {
     let n = texts.len();
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
@@ -43,6 +50,7 @@ pub fn layout_features(texts: &[&str]) -> Vec<[f32; LAYOUT_FEATURES]> {
                 f32::from(u8::from(counts[t.trim()] > 1)),
                 i.checked_sub(1).map_or(0.0, |j| words(texts[j])),
                 texts.get(i + 1).map_or(0.0, |u| words(u)),
+                upper_share(t),
             ]
         })
         .collect()
@@ -63,6 +71,9 @@ mod tests {
         assert!((f[1][6] - 2.0 / 40.0).abs() < 1e-6);
         assert_eq!(f[2][7], 0.0);
         assert!(f.iter().flatten().all(|&x| (0.0..=1.0).contains(&x)));
+        let caps = layout_features(&["READ MORE: SENATE ACTS", "Read more"]);
+        assert_eq!(caps[0][8], 1.0);
+        assert!((caps[1][8] - 1.0 / 8.0).abs() < 1e-6);
         let alone = layout_features(&["One."]);
         assert_eq!(alone[0][0], 0.0);
     }

@@ -17,6 +17,10 @@
 //! - `zyte` (held out): the Zyte/Scrapinghub article-extraction benchmark from HTML: the article
 //!   units of each page, joined, against the gold body with the benchmark's own shingle measure;
 //!   next to trafilatura (Rust port) and keeping every line, run on the same pages.
+//! - `claims-dev`, `polnear-dev`, `polnear-test` (held out), `checkthat-dev`, `checkthat-devtest`
+//!   (held out): the claim family, see [`claims`].
+
+pub mod claims;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -33,7 +37,20 @@ use crate::text::{html, segment};
 use crate::pipeline::Classifier;
 
 /// The named evaluation sets.
-pub const SETS: &[&str] = &["ptc-test", "ptc-dev", "semeval23-dev", "babe-test", "l3s-test", "l3s-dev", "zyte"];
+pub const SETS: &[&str] = &[
+    "ptc-test",
+    "ptc-dev",
+    "semeval23-dev",
+    "babe-test",
+    "l3s-test",
+    "l3s-dev",
+    "zyte",
+    "claims-dev",
+    "polnear-dev",
+    "polnear-test",
+    "checkthat-dev",
+    "checkthat-devtest",
+];
 
 /// True/false positive counts for one label.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -344,6 +361,9 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
                 labels,
             })
         }
+        "claims-dev" => claims::eval_claims_dev(root, clf),
+        "polnear-dev" | "polnear-test" => claims::eval_polnear(set, root, clf),
+        "checkthat-dev" | "checkthat-devtest" => claims::eval_checkthat(set, root, clf),
         other => Err(Error::Usage(format!("unknown eval set {other:?}; known: {}", SETS.join(", ")))),
     }
 }
