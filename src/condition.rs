@@ -8,14 +8,19 @@
 //! NAME      := loaded                 share of the document's units that are loaded, 0..1
 //!            | loaded_units           number of loaded units
 //!            | <Technique>            number of units carrying it, e.g. Guilt_by_Association
+//!            | attributed | vague | unattributed
+//!                                     number of units with that claim label (needs a model with
+//!                                     the claim head)
+//!            | filler                 number of filler units (needs the content head)
 //! OP        := >= | > | <= | < | ==
 //! VALUE     := a number; for `loaded` within 0..1, or a percentage (`30%`); for the counts a
 //!              whole number
 //! ```
 //!
-//! Technique names are those of the label schema (`labels/techniques.toml`), matched exactly. The
-//! claim family's names (`unattributed`, `vague`, ...) are refused with a message saying so until
-//! the records carry claims; any other name is refused with the list of names that work.
+//! Technique names are those of the label schema (`labels/techniques.toml`), matched exactly. A
+//! claim or filler condition with a model that lacks that head is a usage error (see
+//! [`Condition::needs_head`]), never a silent 0. Any other name is refused with the list of names
+//! that work.
 //! A document without units has a loaded share of 0.
 
 use std::fmt;
@@ -23,8 +28,8 @@ use std::fmt;
 use crate::error::{Error, Result};
 use crate::report::DocReport;
 
-/// Names of the claim and content families: conditions on them come with the claim head.
-const NOT_YET: &[&str] = &["attributed", "vague", "unattributed", "claims", "claim", "filler", "article"];
+/// The claim labels a condition can count.
+const CLAIM_LABELS: &[&str] = &["attributed", "vague", "unattributed"];
 
 /// What a condition measures in a document.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +40,10 @@ pub enum Metric {
     LoadedUnits,
     /// Number of units carrying this technique.
     Technique(String),
+    /// Number of units with this claim label.
+    Claim(String),
+    /// Number of filler units.
+    Filler,
 }
 
 /// A comparison operator.
@@ -100,19 +109,16 @@ impl Condition {
         let metric = match name {
             "loaded" => Metric::LoadedShare,
             "loaded_units" => Metric::LoadedUnits,
+            "filler" => Metric::Filler,
+            c if CLAIM_LABELS.contains(&c) => Metric::Claim(c.to_string()),
             t if techniques.contains(&t) => Metric::Technique(t.to_string()),
-            n if NOT_YET.contains(&n.to_ascii_lowercase().as_str()) => {
-                return Err(Error::Usage(format!(
-                    "{n:?}: conditions on claims and filler come with the claim head, which this version does not have; use loaded, loaded_units or a technique name"
-                )))
-            }
             n => {
                 let hint = techniques
                     .iter()
                     .find(|t| t.eq_ignore_ascii_case(n))
                     .map_or_else(String::new, |t| format!("; did you mean {t}?"));
                 return Err(Error::Usage(format!(
-                    "unknown name {n:?}: use loaded (share of units loaded), loaded_units, or a technique name such as Loaded_Language{hint}"
+                    "unknown name {n:?}: use loaded (share of units loaded), loaded_units, attributed, vague, unattributed, filler, or a technique name such as Loaded_Language{hint}"
                 )));
             }
         };
@@ -128,7 +134,7 @@ impl Condition {
                 let share = number.parse::<f64>().map(|x| x / scale).ok().filter(|x| (0.0..=1.0).contains(x));
                 share.ok_or_else(|| usage(format!("loaded is a share: {value:?} is not a number within 0..1 (or 0%..100%)")))?
             }
-            Metric::LoadedUnits | Metric::Technique(_) => {
+            Metric::LoadedUnits | Metric::Technique(_) | Metric::Claim(_) | Metric::Filler => {
                 let count = value.parse::<u32>().map_err(|_| usage(format!("{name} counts units: {value:?} is not a whole number")))?;
                 f64::from(count)
             }
@@ -142,15 +148,27 @@ impl Condition {
             Metric::LoadedShare => doc.loaded_share(),
             Metric::LoadedUnits => doc.loaded_units() as f64,
             Metric::Technique(t) => doc.units_with(t) as f64,
+            Metric::Claim(c) => doc.units.iter().filter(|u| u.claim.as_deref() == Some(c.as_str())).count() as f64,
+            Metric::Filler => doc.units.iter().filter(|u| u.is_filler()).count() as f64,
         }
     }
 
-    /// The name the condition measures: `loaded`, `loaded_units` or a technique name.
+    /// The head beyond the framing heads that the condition needs: `"claim"` or `"content"`.
+    pub fn needs_head(&self) -> Option<&'static str> {
+        match &self.metric {
+            Metric::Claim(_) => Some("claim"),
+            Metric::Filler => Some("content"),
+            _ => None,
+        }
+    }
+
+    /// The name the condition measures: `loaded`, `loaded_units`, a technique, a claim label or `filler`.
     pub fn name(&self) -> &str {
         match &self.metric {
             Metric::LoadedShare => "loaded",
             Metric::LoadedUnits => "loaded_units",
-            Metric::Technique(t) => t,
+            Metric::Technique(t) | Metric::Claim(t) => t,
+            Metric::Filler => "filler",
         }
     }
 
@@ -201,6 +219,9 @@ mod tests {
             ("loaded_units<2", cond(Metric::LoadedUnits, Op::Lt, 2.0)),
             ("Guilt_by_Association>=1", cond(tech("Guilt_by_Association"), Op::Ge, 1.0)),
             ("Doubt > 0", cond(tech("Doubt"), Op::Gt, 0.0)),
+            ("unattributed>=5", cond(Metric::Claim("unattributed".into()), Op::Ge, 5.0)),
+            ("vague>0", cond(Metric::Claim("vague".into()), Op::Gt, 0.0)),
+            ("filler==0", cond(Metric::Filler, Op::Eq, 0.0)),
         ];
         for (expr, want) in cases {
             assert_eq!(parse(expr).unwrap(), want, "{expr}");
@@ -221,8 +242,8 @@ mod tests {
             ("loaded>=150%", "not a number within 0..1"),
             ("loaded_units>=2.5", "not a whole number"),
             ("Doubt>=-1", "not a whole number"),
-            ("unattributed>=5", "come with the claim head"),
-            ("Vague>=1", "come with the claim head"),
+            ("Vague>=1", "unknown name \"Vague\""),
+            ("filler>=0.5", "not a whole number"),
             ("Frobnication>=1", "unknown name \"Frobnication\""),
             ("loaded_language>=1", "did you mean Loaded_Language?"),
         ];
@@ -288,6 +309,33 @@ mod tests {
         let empty = doc(&[]);
         assert_eq!(parse("loaded>=0").unwrap().check(&empty), Some(0.0));
         assert_eq!(parse("loaded>0").unwrap().check(&empty), None);
+    }
+
+    #[test]
+    fn claim_and_filler_conditions_count_units() {
+        let mut d = doc(&[&[], &[], &[], &[]]);
+        for (u, (content, claim)) in d.units.iter_mut().zip([
+            ("article", Some("unattributed")),
+            ("article", Some("unattributed")),
+            ("article", Some("attributed")),
+            ("filler", None),
+        ]) {
+            u.content = Some(content.into());
+            u.claim = claim.map(String::from);
+        }
+        let cases: &[(&str, Option<f64>)] = &[
+            ("unattributed>=2", Some(2.0)),
+            ("unattributed>2", None),
+            ("attributed==1", Some(1.0)),
+            ("vague>0", None),
+            ("filler>=1", Some(1.0)),
+        ];
+        for &(expr, want) in cases {
+            assert_eq!(parse(expr).unwrap().check(&d), want, "{expr}");
+        }
+        assert_eq!(parse("vague>0").unwrap().needs_head(), Some("claim"));
+        assert_eq!(parse("filler>0").unwrap().needs_head(), Some("content"));
+        assert_eq!(parse("Doubt>0").unwrap().needs_head(), None);
     }
 
     #[test]

@@ -28,16 +28,18 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::data::web::{l3s_dev_split, load_cleaneval_dragnet, load_l3s, Content, FillerKind, WebPage};
+use crate::data::web::{
+    l3s_dev_split, load_cleaneval_dragnet, load_dragnet_test, load_l3s, zyte_match, zyte_summary, Content, FillerKind, WebPage,
+};
 use crate::data::{load_babe, load_ptc, load_semeval, Article, PtcSplit};
 use crate::decide::{ClaimThresholds, Thresholds};
 use crate::error::{Error, Result};
 use crate::eval::{article_lines, best_threshold, Counts};
 use crate::labels::LabelSet;
 use crate::model::torch::{DocHeadKind, Targets, TorchModel, Trainer};
-use crate::model::{score, Batch, Encoded, ModelSpec, Tokenizer, UnitInput, UnitScores};
+use crate::model::{score, Backend, Batch, Encoded, ModelSpec, Tokenizer, UnitInput, UnitScores};
 use crate::text::layout::{layout_features, LAYOUT_FEATURES};
-use crate::text::segment;
+use crate::text::{html, segment};
 
 /// Everything a training run needs; `framemark train --help` documents each.
 #[derive(Debug, Clone)]
@@ -88,6 +90,9 @@ pub struct TrainConfig {
     pub claim_rnn: usize,
     /// CheckThat! train sentences for the claim layer (`train --claims`).
     pub claim_sentences: usize,
+    /// Joint training (no `--from`): also train the claim heads (unit-level, no GRU) and the encoder
+    /// on PolNeAR train units and CheckThat! train sentences.
+    pub claims: bool,
     /// libtorch intra-op threads.
     pub threads: i32,
 }
@@ -111,6 +116,18 @@ struct Example {
     spans: Vec<(usize, usize, usize)>,
     /// Per token channel: whether token targets are known for this unit.
     channel_mask: Vec<f32>,
+    /// Claim-layer targets (joint `train --claims`); unknown for framing and web units.
+    claim: ClaimTarget,
+}
+
+/// A unit's claim-layer targets: `claim`, `attributed`, `vague` with their masks, and source/cue
+/// token spans (channel 0 source, 1 cue) when `tokens_known`.
+#[derive(Debug, Clone, Default)]
+struct ClaimTarget {
+    y: [f32; 3],
+    mask: [f32; 3],
+    spans: Vec<(usize, usize, usize)>,
+    tokens_known: bool,
 }
 
 /// How each PTC-2020 class maps into the 23 techniques.
@@ -220,6 +237,7 @@ fn ptc_examples(articles: &[Article], paras: &[crate::data::Paragraph], techniqu
                 sentence_mask,
                 spans,
                 channel_mask,
+                claim: ClaimTarget::default(),
             });
         }
     }
@@ -253,6 +271,7 @@ fn paragraph_examples(articles: &[Article], paras: &[crate::data::Paragraph], te
                 sentence_mask: vec![1.0; n + 1],
                 spans: Vec::new(),
                 channel_mask: vec![0.0; n + 1],
+                claim: ClaimTarget::default(),
             }
         })
         .collect()
@@ -285,6 +304,7 @@ fn authored_example(a: &crate::data::AuthoredSentence, techniques: &[String]) ->
         sentence_mask: vec![1.0; n + 1],
         spans,
         channel_mask: vec![1.0; n + 1],
+        claim: ClaimTarget::default(),
     })
 }
 
@@ -323,10 +343,99 @@ fn web_examples(pages: &[WebPage], kinds: &[String], n_sentence: usize, n_token:
                 sentence_mask: vec![0.0; n_sentence],
                 spans: Vec::new(),
                 channel_mask: vec![0.0; n_token],
+                claim: ClaimTarget::default(),
             });
         }
     }
     out
+}
+
+/// Joint claim training data: PolNeAR train units read in their articles (`attributed` / `vague`
+/// targets, source and cue token spans; `claim` unknown) and CheckThat! train sentences, each alone
+/// (`claim` = check-worthy; the others unknown). Framing and content targets are unknown.
+fn claim_examples(cfg: &TrainConfig, rng: &mut ChaCha8Rng, n_sentence: usize, n_token: usize) -> Result<(Vec<Example>, Vec<Example>)> {
+    use crate::data::claims::{load_checkthat, load_polnear, polnear_units, Attribution, CheckthatSplit, PolnearSplit};
+    let flag = |b: bool| f32::from(u8::from(b));
+    let blank = |text: &str, before: Option<&str>, after: Option<&str>, layout, claim| Example {
+        text: text.to_string(),
+        before: before.map(str::to_string),
+        after: after.map(str::to_string),
+        layout,
+        content: Vec::new(),
+        content_mask: Vec::new(),
+        sentence: vec![0.0; n_sentence],
+        sentence_mask: vec![0.0; n_sentence],
+        spans: Vec::new(),
+        channel_mask: vec![0.0; n_token],
+        claim,
+    };
+    let mut polnear = Vec::new();
+    for a in load_polnear(&cfg.data, PolnearSplit::Train)? {
+        let units = polnear_units(&a);
+        let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+        let layout = layout_features(&texts);
+        for (k, u) in units.iter().enumerate() {
+            let mut spans: Vec<(usize, usize, usize)> = u.source_spans.iter().map(|&(s, e)| (s, e, 0)).collect();
+            spans.extend(u.cue_spans.iter().map(|&(s, e)| (s, e, 1)));
+            let claim = ClaimTarget {
+                y: [0.0, flag(u.attribution == Attribution::Sourced), flag(u.attribution == Attribution::Unsourced)],
+                mask: [0.0, 1.0, 1.0],
+                spans,
+                tokens_known: true,
+            };
+            polnear.push(blank(&u.text, k.checked_sub(1).map(|j| texts[j]), texts.get(k + 1).copied(), layout[k], claim));
+        }
+    }
+    let mut ct = load_checkthat(&cfg.data, CheckthatSplit::Train)?;
+    ct.shuffle(rng);
+    let checkthat = ct
+        .iter()
+        .take(cfg.claim_sentences)
+        .map(|s| {
+            let claim = ClaimTarget { y: [flag(s.checkworthy), 0.0, 0.0], mask: [1.0, 0.0, 0.0], ..Default::default() };
+            blank(&s.text, None, None, layout_features(&[s.text.as_str()])[0], claim)
+        })
+        .collect();
+    Ok((polnear, checkthat))
+}
+
+/// Claim dev sets scored every epoch of joint claim training: PolNeAR dev units in their articles
+/// (gold: sourced) and CheckThat! dev sentences (gold: check-worthy).
+struct ClaimDev {
+    polnear: Vec<(Vec<String>, Vec<bool>)>,
+    checkthat: Vec<(String, bool)>,
+}
+
+impl ClaimDev {
+    fn load(cfg: &TrainConfig) -> Result<Self> {
+        use crate::data::claims::{load_checkthat, load_polnear, polnear_units, Attribution, CheckthatSplit, PolnearSplit};
+        let mut articles = load_polnear(&cfg.data, PolnearSplit::Dev)?;
+        let mut ct = load_checkthat(&cfg.data, CheckthatSplit::Dev)?;
+        if let Some(n) = cfg.limit {
+            articles.truncate(n.div_ceil(20));
+            ct.truncate(n);
+        }
+        let polnear = articles
+            .iter()
+            .map(|a| polnear_units(a).into_iter().map(|u| (u.text, u.attribution == Attribution::Sourced)).unzip())
+            .collect();
+        Ok(ClaimDev { polnear, checkthat: ct.into_iter().map(|s| (s.text, s.checkworthy)).collect() })
+    }
+
+    /// (PolNeAR dev attributed unit F1, CheckThat! dev claim F1), each at its best threshold.
+    fn f1(&self, model: &TorchModel, tokenizer: &Tokenizer) -> Result<(f64, f64)> {
+        let mut inputs: Vec<UnitInput> = Vec::new();
+        let mut gold = Vec::new();
+        for (texts, g) in &self.polnear {
+            inputs.extend(UnitInput::in_document(&texts.iter().map(String::as_str).collect::<Vec<_>>()));
+            gold.extend_from_slice(g);
+        }
+        let att: Vec<f32> = score(model, tokenizer, &inputs, 64)?.iter().map(|s| s.claim[1]).collect();
+        let inputs: Vec<UnitInput> = self.checkthat.iter().flat_map(|(t, _)| UnitInput::in_document(&[t.as_str()])).collect();
+        let cw: Vec<f32> = score(model, tokenizer, &inputs, 64)?.iter().map(|s| s.claim[0]).collect();
+        let cw_gold: Vec<bool> = self.checkthat.iter().map(|(_, g)| *g).collect();
+        Ok((best_threshold(&att, &gold).1, best_threshold(&cw, &cw_gold).1))
+    }
 }
 
 struct Prepared {
@@ -334,7 +443,7 @@ struct Prepared {
     example: Example,
 }
 
-fn targets(batch: &[&Prepared], n_sent: usize, n_tok: usize, n_content: usize) -> Targets {
+fn targets(batch: &[&Prepared], n_sent: usize, n_tok: usize, n_content: usize, n_claim: usize) -> Targets {
     let seq = batch.iter().map(|p| p.enc.ids.len()).max().unwrap_or(0);
     let b = batch.len();
     let mut t = Targets {
@@ -344,6 +453,10 @@ fn targets(batch: &[&Prepared], n_sent: usize, n_tok: usize, n_content: usize) -
         token_mask: Array3::zeros((b, seq, n_tok)),
         content: Array2::zeros((b, n_content)),
         content_mask: Array2::zeros((b, n_content)),
+        claim: Array2::zeros((b, n_claim)),
+        claim_mask: Array2::zeros((b, n_claim)),
+        claim_tokens: Array3::zeros((b, seq, if n_claim > 0 { 2 } else { 0 })),
+        claim_token_mask: Array3::zeros((b, seq, if n_claim > 0 { 2 } else { 0 })),
     };
     for (i, p) in batch.iter().enumerate() {
         for k in 0..n_content {
@@ -354,9 +467,24 @@ fn targets(batch: &[&Prepared], n_sent: usize, n_tok: usize, n_content: usize) -
             t.sentence[[i, k]] = p.example.sentence[k];
             t.sentence_mask[[i, k]] = p.example.sentence_mask[k];
         }
+        let claim = &p.example.claim;
+        for k in 0..n_claim {
+            t.claim[[i, k]] = claim.y[k];
+            t.claim_mask[[i, k]] = claim.mask[k];
+        }
         for (j, &(s, e)) in p.enc.offsets.iter().enumerate() {
             if (s, e) == (0, 0) {
                 continue;
+            }
+            if n_claim > 0 && claim.tokens_known {
+                for c in 0..2 {
+                    t.claim_token_mask[[i, j, c]] = 1.0;
+                }
+                for &(a, b2, c) in &claim.spans {
+                    if s < b2 && e > a {
+                        t.claim_tokens[[i, j, c]] = 1.0;
+                    }
+                }
             }
             for c in 0..n_tok {
                 t.token_mask[[i, j, c]] = p.example.channel_mask[c];
@@ -558,6 +686,7 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
                 sentence_mask,
                 spans: Vec::new(),
                 channel_mask: vec![0.0; techniques.len() + 1],
+                claim: ClaimTarget::default(),
             });
         }
     }
@@ -604,6 +733,21 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         examples.extend(l3s_units.into_iter().take(n_l3s));
         examples.extend(other.into_iter().take(n_other));
     }
+    let claim_dev = if cfg.claims {
+        let (polnear, checkthat) = claim_examples(cfg, &mut rng, n_sentence, n_token)?;
+        log.line(&format!(
+            "claims: {} PolNeAR train units ({} sourced, {} unsourced), {} CheckThat! train sentences",
+            polnear.len(),
+            polnear.iter().filter(|e| e.claim.y[1] == 1.0).count(),
+            polnear.iter().filter(|e| e.claim.y[2] == 1.0).count(),
+            checkthat.len()
+        ));
+        examples.extend(polnear);
+        examples.extend(checkthat);
+        Some(ClaimDev::load(cfg)?)
+    } else {
+        None
+    };
     log.line(&format!("examples: {} in all: {n_ptc} PTC lines, {n_babe} BABE sentences", examples.len()));
     if let Some(n) = cfg.limit {
         examples.shuffle(&mut rng);
@@ -638,10 +782,10 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         } else {
             Vec::new()
         },
-        // Joint training sees units, not documents: its content head reads each unit alone.
+        // Joint training sees units, not documents: its content and claim heads read each unit alone.
         content_rnn: 0,
-        claim_labels: Vec::new(),
-        claim_token_labels: Vec::new(),
+        claim_labels: if cfg.claims { ["claim", "attributed", "vague"].map(String::from).to_vec() } else { Vec::new() },
+        claim_token_labels: if cfg.claims { ["source", "cue"].map(String::from).to_vec() } else { Vec::new() },
         claim_rnn: 0,
         layout_features: LAYOUT_FEATURES,
     };
@@ -663,14 +807,15 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
     let mut batches: Vec<Vec<usize>> = order.chunks(cfg.batch_size.max(1)).map(|c| c.to_vec()).collect();
     let total_steps = (batches.len() * cfg.epochs).max(1);
     let warmup = (total_steps as f64 * 0.06).ceil().max(1.0);
-    let (n_sent, n_tok, n_content) = (spec.sentence_labels.len(), spec.token_labels.len(), spec.content_labels.len());
+    let (n_sent, n_tok, n_content, n_claim) =
+        (spec.sentence_labels.len(), spec.token_labels.len(), spec.content_labels.len(), spec.claim_labels.len());
     let content_inputs: Vec<UnitInput> = content_dev.iter().map(example_input).collect();
     let mut step = 0usize;
     let mut best: Option<(f64, usize)> = None;
     let started = Instant::now();
     for epoch in 1..=cfg.epochs {
         batches.shuffle(&mut rng);
-        let (mut sum, mut n) = ([0.0f64; 3], 0usize);
+        let (mut sum, mut n) = ([0.0f64; 4], 0usize);
         for b in &batches {
             let items: Vec<&Prepared> = b.iter().map(|&i| &prepared[i]).collect();
             let encs: Vec<&Encoded> = items.iter().map(|p| &p.enc).collect();
@@ -679,7 +824,7 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
             } else {
                 cfg.lr * ((total_steps - step) as f64 / (total_steps as f64 - warmup)).max(0.0)
             };
-            let losses = trainer.step(&Batch::new(&encs), &targets(&items, n_sent, n_tok, n_content), lr)?;
+            let losses = trainer.step(&Batch::new(&encs), &targets(&items, n_sent, n_tok, n_content, n_claim), lr)?;
             for (s, l) in sum.iter_mut().zip(losses) {
                 *s += l as f64;
             }
@@ -687,13 +832,14 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
             step += 1;
             if step % 50 == 0 {
                 log.line(&format!(
-                    "epoch {epoch} step {step}/{total_steps} lr {lr:.2e} loss sentence {:.4} token {:.4} content {:.4} ({:.0}s)",
+                    "epoch {epoch} step {step}/{total_steps} lr {lr:.2e} loss sentence {:.4} token {:.4} content {:.4} claim {:.4} ({:.0}s)",
                     sum[0] / n as f64,
                     sum[1] / n as f64,
                     sum[2] / n as f64,
+                    sum[3] / n as f64,
                     started.elapsed().as_secs_f64()
                 ));
-                (sum, n) = ([0.0; 3], 0);
+                (sum, n) = ([0.0; 4], 0);
             }
         }
         let ckpt = cfg.out.join(format!("checkpoints/epoch-{epoch}.safetensors"));
@@ -706,20 +852,28 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         } else {
             String::new()
         };
+        // With claims, the checkpoint is chosen on the sum of the three dev F1s.
+        let (claims, objective) = match &claim_dev {
+            Some(d) => {
+                let (att, cw) = d.f1(&trainer.model, &tokenizer)?;
+                (format!(", PolNeAR dev attributed F1 {att:.4}, CheckThat! dev claim F1 {cw:.4}"), r.slc_f1 + att + cw)
+            }
+            None => (String::new(), r.slc_f1),
+        };
         log.line(&format!(
-            "epoch {epoch} done ({:.0}s): dev SLC F1 {:.4} (loaded threshold {:.2}), dev paragraph micro-F1 {:.4}{filler}; saved {}",
+            "epoch {epoch} done ({:.0}s): dev SLC F1 {:.4} (loaded threshold {:.2}), dev paragraph micro-F1 {:.4}{filler}{claims}; saved {}",
             started.elapsed().as_secs_f64(),
             r.slc_f1,
             r.thresholds.loaded,
             r.paragraph_micro_f1,
             ckpt.display()
         ));
-        if best.is_none_or(|(f, _)| r.slc_f1 > f) {
-            best = Some((r.slc_f1, epoch));
+        if best.is_none_or(|(f, _)| objective > f) {
+            best = Some((objective, epoch));
         }
     }
     let (_, best_epoch) = best.ok_or_else(|| Error::Usage("no epochs run".into()))?;
-    log.line(&format!("best epoch on dev SLC F1: {best_epoch}"));
+    log.line(&format!("best epoch on dev: {best_epoch}"));
 
     // Write the finished model directory from the best checkpoint, thresholds tuned on dev with it.
     let model_dir = cfg.out.join("model");
@@ -742,6 +896,10 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         let (t, f) = tune_filler(&content_dev, &score(&final_model, &tokenizer, &content_inputs, 64)?);
         r.thresholds.filler = t;
         header += &format!("# filler: on {} units of held-back L3S-GN1 train pages (unit F1 {f:.4}).\n", content_dev.len());
+    }
+    if n_claim > 0 {
+        let macro_f1 = tune_claims(cfg, &final_model, &tokenizer, &mut r.thresholds, &mut log)?;
+        header += &format!("# claim: the best 4-class macro-F1 on claims-dev ({macro_f1:.4}).\n");
     }
     std::fs::write(&th_path, header + &r.thresholds.to_toml()).map_err(|e| Error::io(&th_path, e))?;
     log.line(&format!("model written to {}", model_dir.display()));
@@ -1058,35 +1216,131 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
         c.f1()
     };
     let slc_before = slc(f32::INFINITY);
+    // The extraction dev set (`eval dragnet-dev`: Dragnet test pages from HTML, never trained on):
+    // the Zyte benchmark's shingle F1 of the units kept at each threshold.
+    let mut dragnet_pages = load_dragnet_test(&cfg.data)?;
+    if let Some(n) = cfg.limit {
+        dragnet_pages.truncate(n.div_ceil(20));
+    }
+    let dragnet: Vec<(Vec<String>, String)> = dragnet_pages
+        .into_iter()
+        .map(|p| (segment(&html::extract(&p.html).text).into_iter().map(|u| u.text).collect(), p.gold))
+        .collect();
+    let dragnet_texts: Vec<Vec<&str>> = dragnet.iter().map(|(t, _)| t.iter().map(String::as_str).collect()).collect();
+    let mut dragnet_filler: Vec<Vec<f32>> = Vec::with_capacity(dragnet.len());
+    for x in cached_unit_features(cfg, &from_dir, &model, &tokenizer, &dragnet_texts)? {
+        dragnet_filler.push(if x.size()[0] == 0 {
+            Vec::new()
+        } else {
+            let rows: Vec<f32> = Vec::<f32>::try_from(x.flatten(0, -1))?;
+            let features = Array2::from_shape_vec((x.size()[0] as usize, x.size()[1] as usize), rows)
+                .map_err(|e| Error::Model { path: cfg.out.clone(), reason: e.to_string() })?;
+            model.document(&features)?.content.column(0).to_vec()
+        });
+    }
+    let extraction_f1 = |t: f32| {
+        let pages: Vec<_> = dragnet
+            .iter()
+            .zip(&dragnet_filler)
+            .map(|((texts, gold), p)| {
+                let kept: Vec<&str> = texts.iter().zip(p).filter(|(_, &p)| p < t).map(|(x, _)| x.as_str()).collect();
+                zyte_match(&kept.join("\n"), gold)
+            })
+            .collect();
+        zyte_summary(&pages).f1
+    };
     let objective = |t: f32| {
-        let a = filler_f1(&dev_l3s, &l3s_scores, t);
-        if dev_authored.is_empty() { a } else { (a + filler_f1(&dev_authored, &authored_scores, t)) / 2.0 }
+        let mut parts = vec![filler_f1(&dev_l3s, &l3s_scores, t), extraction_f1(t)];
+        if !dev_authored.is_empty() {
+            parts.push(filler_f1(&dev_authored, &authored_scores, t));
+        }
+        parts.iter().sum::<f64>() / parts.len() as f64
     };
     let (mut t, mut f) = (1.0f32, 0.0f64);
     for k in 1..100 {
         let cand = k as f32 / 100.0;
-        if slc_before - slc(cand) <= MAX_FRAMING_DROP && objective(cand) > f {
-            (t, f) = (cand, objective(cand));
+        if slc_before - slc(cand) > MAX_FRAMING_DROP {
+            continue;
+        }
+        let o = objective(cand);
+        if o > f {
+            (t, f) = (cand, o);
         }
     }
     log.line(&format!(
-        "filler threshold {t:.2}: unit F1 L3S dev {:.4}, authored dev {:.4}; PTC dev SLC F1 {slc_before:.4} -> {:.4}",
+        "filler threshold {t:.2}: unit F1 L3S dev {:.4}, authored dev {:.4}, Dragnet dev extraction F1 {:.4} (every line {:.4}); PTC dev SLC F1 {slc_before:.4} -> {:.4}",
         filler_f1(&dev_l3s, &l3s_scores, t),
         filler_f1(&dev_authored, &authored_scores, t),
+        extraction_f1(t),
+        extraction_f1(f32::INFINITY),
         slc(t)
     ));
     th.filler = t;
     let old = std::fs::read_to_string(from_dir.thresholds()).map_err(|e| Error::io(from_dir.thresholds(), e))?;
-    let header: String = old.lines().take_while(|l| l.starts_with('#') && !l.starts_with("# filler")).map(|l| format!("{l}\n")).collect();
+    let header: String = old.lines().take_while(|l| l.starts_with('#')).filter(|l| !l.starts_with("# filler")).map(|l| format!("{l}\n")).collect();
     let header = header
         + &format!(
-            "# filler: best mean unit F1 ({f:.4}) of held-back L3S-GN1 train pages ({} units) and held-back authored pages ({} units) that costs PTC dev SLC F1 at most {MAX_FRAMING_DROP}; framing as in {}.\n",
+            "# filler: best mean ({f:.4}) of the unit F1s of held-back L3S-GN1 train pages ({} units) and held-back authored pages ({} units) and of the extraction F1 of {} Dragnet test pages, that costs PTC dev SLC F1 at most {MAX_FRAMING_DROP}; framing as in {}.\n",
             units(&dev_l3s),
             units(&dev_authored),
+            dragnet.len(),
             from_dir.spec.id()
         );
     let th_path = model_dir.join("thresholds.toml");
     std::fs::write(&th_path, header + &th.to_toml()).map_err(|e| Error::io(&th_path, e))?;
+    log.line(&format!("model written to {}", model_dir.display()));
+    Ok(model_dir)
+}
+
+/// Blends a jointly trained model (`trained`) with another fine-tune of the same base (`other`,
+/// e.g. the framing-only model): encoder and framing heads become `alpha * trained + (1 - alpha) *
+/// other`; the claim and content heads stay `trained`'s. Thresholds are tuned anew on the dev sets
+/// (PTC dev; claims-dev), and the log gives every dev score, so `alpha` is chosen on dev alone.
+pub fn blend(cfg: &TrainConfig, trained: &Path, other: &Path, alpha: f64, labels: &LabelSet) -> Result<PathBuf> {
+    tch::set_num_threads(cfg.threads);
+    std::fs::create_dir_all(&cfg.out).map_err(|e| Error::io(&cfg.out, e))?;
+    let log_path = cfg.out.join("train.log");
+    let mut log = Log { file: std::fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))? };
+    log.line(&format!("framemark train --from {} --blend-with {} --blend-alpha {alpha}", trained.display(), other.display()));
+    let trained_dir = crate::model::ModelDir::open(trained)?;
+    let other_dir = crate::model::ModelDir::open(other)?;
+    let mut spec = trained_dir.spec.clone();
+    spec.name = cfg.name.clone();
+    spec.version = cfg.version.clone();
+    let mut model = TorchModel::load(&trained_dir, tch::Device::cuda_if_available())?;
+    let n = model.blend(&other_dir.weights(), alpha, &["heads.content", "heads.claim"])?;
+    log.line(&format!("blended {n} weights"));
+    let model_dir = write_model_dir(&cfg.out, &model, &trained_dir, &spec)?;
+    let model = TorchModel::load(&crate::model::ModelDir::open(&model_dir)?, tch::Device::cuda_if_available())?;
+    let tokenizer = Tokenizer::load(&trained_dir.tokenizer(), spec.max_len, spec.context)?;
+
+    let techniques: Vec<String> = labels.techniques().iter().map(|l| l.name.clone()).collect();
+    let dev_articles = load_ptc(&cfg.data, PtcSplit::Dev)?;
+    let (dev_paras, _) = load_semeval(&cfg.data, "train", &dev_articles)?;
+    let dev = build_dev(&dev_articles, &dev_paras, cfg.limit);
+    let mut r = tune(&dev, &score(&model, &tokenizer, &dev.inputs(), 64)?, &techniques);
+    r.thresholds.filler = Thresholds::load(&trained_dir.thresholds())?.filler;
+    let mut header = format!(
+        "# Blend {alpha:.2} x {} + {:.2} x {}: chosen on PTC dev (SLC F1 {:.4}) and its SemEval-2023 paragraph labels (micro-F1 {:.4}).\n",
+        trained_dir.spec.id(),
+        1.0 - alpha,
+        other_dir.spec.id(),
+        r.slc_f1,
+        r.paragraph_micro_f1
+    );
+    let mut claims = String::new();
+    if !spec.claim_labels.is_empty() {
+        let (att, cw) = ClaimDev::load(cfg)?.f1(&model, &tokenizer)?;
+        let macro_f1 = tune_claims(cfg, &model, &tokenizer, &mut r.thresholds, &mut log)?;
+        header += &format!("# claim: the best 4-class macro-F1 on claims-dev ({macro_f1:.4}).\n");
+        claims = format!(", PolNeAR dev attributed F1 {att:.4}, CheckThat! dev claim F1 {cw:.4}, claims-dev macro-F1 {macro_f1:.4}");
+    }
+    log.line(&format!(
+        "blend {alpha}: dev SLC F1 {:.4} (loaded threshold {:.2}), dev paragraph micro-F1 {:.4}{claims}",
+        r.slc_f1, r.thresholds.loaded, r.paragraph_micro_f1
+    ));
+    let th_path = model_dir.join("thresholds.toml");
+    std::fs::write(&th_path, header + &r.thresholds.to_toml()).map_err(|e| Error::io(&th_path, e))?;
     log.line(&format!("model written to {}", model_dir.display()));
     Ok(model_dir)
 }
@@ -1211,7 +1465,6 @@ fn cached_claim_encodings(
 /// tuning set), on a 0.05 grid; the log also gives the PolNeAR dev unit F1 of P(attributed).
 pub fn train_claim_head(cfg: &TrainConfig, from: &Path, _labels: &LabelSet) -> Result<PathBuf> {
     use crate::data::claims::{load_checkthat, load_polnear, polnear_units, Attribution, CheckthatSplit, PolnearSplit};
-    use crate::eval::claims::{dev_counts, dev_row_scores, load_dev_docs};
     tch::set_num_threads(cfg.threads);
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::io(&cfg.out, e))?;
     let log_path = cfg.out.join("train.log");
@@ -1293,13 +1546,34 @@ pub fn train_claim_head(cfg: &TrainConfig, from: &Path, _labels: &LabelSet) -> R
 
     // Thresholds, on dev sets only.
     let mut th = Thresholds::load(&from_dir.thresholds())?;
+    let macro_f1 = tune_claims(cfg, &model, &tokenizer, &mut th, &mut log)?;
+    let old = std::fs::read_to_string(from_dir.thresholds()).map_err(|e| Error::io(from_dir.thresholds(), e))?;
+    let header: String = old.lines().take_while(|l| l.starts_with('#')).filter(|l| !l.starts_with("# claim")).map(|l| format!("{l}\n")).collect();
+    let header = header
+        + &format!(
+            "# claim: the best 4-class macro-F1 on claims-dev ({:.4}); framing and filler as in {}.\n",
+            macro_f1,
+            from_dir.spec.id()
+        );
+    let th_path = model_dir.join("thresholds.toml");
+    std::fs::write(&th_path, header + &th.to_toml()).map_err(|e| Error::io(&th_path, e))?;
+    log.line(&format!("model written to {}", model_dir.display()));
+    Ok(model_dir)
+}
+
+/// Sets the claim thresholds of `th` for `model`: all three on claims-dev, the tuning set
+/// (the best 4-class macro-F1 on a 0.05 grid), which it returns; logs the PolNeAR dev unit F1 of
+/// P(attributed) at the chosen threshold and at its own best.
+fn tune_claims(cfg: &TrainConfig, model: &TorchModel, tokenizer: &Tokenizer, th: &mut Thresholds, log: &mut Log) -> Result<f64> {
+    use crate::data::claims::{load_polnear, polnear_units, Attribution, PolnearSplit};
+    use crate::eval::claims::{dev_counts, dev_row_scores, load_dev_docs};
     let dev = load_polnear(&cfg.data, PolnearSplit::Dev)?;
     let dev = &dev[..cfg.limit.map_or(dev.len(), |n| n.div_ceil(20)).min(dev.len())];
     let (mut att_scores, mut att_gold) = (Vec::new(), Vec::new());
     for a in dev {
         let units = polnear_units(a);
         let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-        for (u, s) in units.iter().zip(score(&model, &tokenizer, &UnitInput::in_document(&texts), 64)?) {
+        for (u, s) in units.iter().zip(score(model, tokenizer, &UnitInput::in_document(&texts), 64)?) {
             att_scores.push(s.claim[1]);
             att_gold.push(u.attribution == Attribution::Sourced);
         }
@@ -1307,7 +1581,7 @@ pub fn train_claim_head(cfg: &TrainConfig, from: &Path, _labels: &LabelSet) -> R
     let (_, f_att) = best_threshold(&att_scores, &att_gold);
     let fixture_docs = load_dev_docs(&cfg.data)?;
     let fixture_docs = &fixture_docs[..cfg.limit.map_or(fixture_docs.len(), |n| n.div_ceil(20)).min(fixture_docs.len())];
-    let rows = dev_row_scores(fixture_docs, &|inputs| score(&model, &tokenizer, inputs, 64))?;
+    let rows = dev_row_scores(fixture_docs, &|inputs| score(model, tokenizer, inputs, 64))?;
     let macro_f1 = |th: &Thresholds| {
         let (c, _) = dev_counts(&rows, th);
         c.iter().map(Counts::f1).sum::<f64>() / 4.0
@@ -1343,16 +1617,5 @@ pub fn train_claim_head(cfg: &TrainConfig, from: &Path, _labels: &LabelSet) -> R
         best.3,
         att_f1_at(best.1)
     ));
-    let old = std::fs::read_to_string(from_dir.thresholds()).map_err(|e| Error::io(from_dir.thresholds(), e))?;
-    let header: String = old.lines().take_while(|l| l.starts_with('#') && !l.starts_with("# claim")).map(|l| format!("{l}\n")).collect();
-    let header = header
-        + &format!(
-            "# claim: the best 4-class macro-F1 on claims-dev ({:.4}); framing and filler as in {}.\n",
-            best.3,
-            from_dir.spec.id()
-        );
-    let th_path = model_dir.join("thresholds.toml");
-    std::fs::write(&th_path, header + &th.to_toml()).map_err(|e| Error::io(&th_path, e))?;
-    log.line(&format!("model written to {}", model_dir.display()));
-    Ok(model_dir)
+    Ok(best.3)
 }

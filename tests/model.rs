@@ -161,6 +161,62 @@ fn seeds_filler_is_the_page_furniture() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// Issue 3's seed checks: 003's DHS/ICE quotes and "according to" sentences are attributed with the
+/// source among their evidence words; "many believe" is vague; 000's bare statistics are
+/// unattributed; filler gets no claim. The shipped model has no claim head yet, so this runs on a
+/// candidate model: `FRAMEMARK_CLAIMS_MODEL=runs/pipeline/claims/model cargo test --release --
+/// --ignored seeds_claims` (the 0.4.0 candidate passes it).
+#[test]
+#[ignore = "needs a model with the claim head in FRAMEMARK_CLAIMS_MODEL; the shipped model has none yet"]
+fn seeds_claims() {
+    let Some(docs) = seeds() else { return };
+    let dir = PathBuf::from(std::env::var_os("FRAMEMARK_CLAIMS_MODEL").expect("FRAMEMARK_CLAIMS_MODEL: a model directory with the claim head"));
+    let clf = Classifier::load(&dir, BackendKind::Candle, &LabelSet::embedded()).expect("model loads");
+    let reports = clf.classify(&docs).expect("classifies");
+    let doc = |prefix: &str| reports.iter().find(|r| r.doc.starts_with(prefix)).unwrap_or_else(|| panic!("seed {prefix}"));
+    let unit = |prefix: &str, starts: &str| {
+        doc(prefix).units.iter().find(|u| u.text.starts_with(starts)).unwrap_or_else(|| panic!("{prefix}: no unit {starts:?}"))
+    };
+    let evidence = |u: &framemark::report::UnitRecord| -> Vec<String> {
+        let chars: Vec<char> = u.text.chars().collect();
+        u.claim_evidence.iter().flatten().map(|&[a, b]| chars[a - u.start..b - u.start].iter().collect()).collect()
+    };
+    let mut wrong = Vec::new();
+    let attributed = [
+        ("003", "The DHS announced on Wednesday", "DHS"),
+        ("003", "“ICE is not only supercharging", "Madison Sheahan"),
+        ("003", "When Trump took office in 2017, 35 agreements", "America First Policy Institute"),
+        ("003", "“We encourage all state and local", "Sheahan"),
+        ("004", "According to DHS, 8,501 officers", "DHS"),
+    ];
+    for (d, t, source) in attributed {
+        let u = unit(d, t);
+        let ev = evidence(u);
+        if u.claim.as_deref() != Some("attributed") || !ev.iter().any(|e| e.contains(source)) {
+            wrong.push(format!("{d} {t:?}: {:?} with evidence {ev:?}, want attributed to {source:?}", u.claim));
+        }
+    }
+    let expected = [
+        ("001", "Following last week’s surge of 55 new police partners", "vague"),
+        ("000", "In 2024, 287(g) partnerships identified over 70,000", "unattributed"),
+        // Not yet: "65% of Americans polled" (000) comes out unattributed and "Social media posts
+        // praise" (000) attributed; the guide makes both vague (issue 3 stays open on them).
+    ];
+    for (d, t, want) in expected {
+        let u = unit(d, t);
+        if u.claim.as_deref() != Some(want) {
+            wrong.push(format!("{d} {t:?}: {:?}, want {want}", u.claim));
+        }
+    }
+    for r in &reports {
+        for u in r.units.iter().filter(|u| u.is_filler() && u.claim.is_some()) {
+            wrong.push(format!("{} unit {} is filler with a claim", r.doc, u.unit));
+        }
+        assert!(r.units.iter().filter(|u| !u.is_filler()).all(|u| u.claim.is_some()), "{}: an article unit without a claim label", r.doc);
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// A sentence sent alone (one JSONL record, one BABE sentence) has no page around it: the content
 /// layer takes it for article. Every sentence of the bundled example, each as its own document.
 #[test]
@@ -312,6 +368,40 @@ fn claim_head_smoke() {
     }
 }
 
+/// `train --blend-with`: a model blended with itself is the same model, whatever alpha; a blend
+/// with another model is not.
+#[cfg(feature = "torch")]
+#[test]
+fn blend_smoke() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if !data.is_dir() {
+        eprintln!("skipping: ../shared/data not found");
+        return;
+    }
+    let labels = LabelSet::embedded();
+    let texts = ["They unleashed chaos on our towns.", "Critics say the plan will fail.", "The bridge reopened on Monday."];
+    let inputs = UnitInput::in_document(&texts);
+    let old = Classifier::load(&model_dir(), BackendKind::Candle, &labels).unwrap().score(&inputs).unwrap();
+    let same = tempfile::tempdir().unwrap();
+    let cfg = framemark::train::TrainConfig { limit: Some(6), ..smoke_config(data.clone(), same.path()) };
+    let dir = framemark::train::blend(&cfg, &model_dir(), &model_dir(), 0.3, &labels).expect("blend runs");
+    let new = Classifier::load(&dir, BackendKind::Candle, &labels).expect("blended model loads").score(&inputs).unwrap();
+    for (x, y) in new.iter().zip(&old) {
+        for (p, q) in x.sentence.iter().chain(&x.content).chain(&x.claim).zip(y.sentence.iter().chain(&y.content).chain(&y.claim)) {
+            // fp16 storage: a blend of a weight with itself rounds back to the same half value.
+            assert!((p - q).abs() <= 1e-3, "self-blend changed a probability: {p} vs {q}");
+        }
+    }
+    // With a fresh joint smoke model (another encoder): the loaded probabilities move.
+    let fresh = tempfile::tempdir().unwrap();
+    let other = framemark::train::train(&smoke_config(data.clone(), fresh.path()), &labels).expect("training runs");
+    let half = tempfile::tempdir().unwrap();
+    let cfg = framemark::train::TrainConfig { limit: Some(6), ..smoke_config(data, half.path()) };
+    let dir = framemark::train::blend(&cfg, &model_dir(), &other, 0.5, &labels).expect("blend runs");
+    let mixed = Classifier::load(&dir, BackendKind::Candle, &labels).unwrap().score(&inputs).unwrap();
+    assert!(mixed.iter().zip(&old).any(|(x, y)| (x.sentence[0] - y.sentence[0]).abs() > 1e-3), "a blend with another model changed nothing");
+}
+
 /// A few-example training configuration for the smoke tests.
 #[cfg(feature = "torch")]
 fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::TrainConfig {
@@ -338,6 +428,7 @@ fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::Train
         content_rnn: 0,
         claim_rnn: 8,
         claim_sentences: 20,
+        claims: true,
         threads: 2,
     }
 }

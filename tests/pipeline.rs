@@ -69,7 +69,7 @@ fn fail_on_parse_errors_exit_2() {
         ("loaded", "no comparison"),
         ("loaded>=2", "not a number within 0..1"),
         ("loaded_units>=x", "not a whole number"),
-        ("unattributed>=5", "come with the claim head"),
+        ("unattributed>=2.5", "not a whole number"),
         ("Nope>=1", "unknown name \"Nope\""),
         ("guilt_by_association>=1", "did you mean Guilt_by_Association?"),
     ];

@@ -38,6 +38,9 @@ FAIL-ON CONDITIONS:
     NAME   loaded        share of the document's article units that are loaded, 0..1 (or 30%); filler excluded
            loaded_units  number of loaded units
            <Technique>   number of units carrying that technique, e.g. Guilt_by_Association
+           attributed | vague | unattributed
+                         number of units with that claim label (a model with the claim head)
+           filler        number of filler units (a model with the content head)
     OP     >=  >  <=  <  ==
   Repeat --fail-on to add conditions; any one met fails the run, and stderr names the document and
   the condition. Quote the expression in a shell, where > redirects:
@@ -107,6 +110,16 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         .map(|expr| Condition::parse(expr, &techniques).with_context(|| format!("--fail-on {expr:?}")))
         .collect::<Result<Vec<_>>>()?;
     let clf = args.model.classifier()?;
+    for c in &conditions {
+        let missing = match c.needs_head() {
+            Some("claim") => clf.dir.spec.claim_labels.is_empty(),
+            Some("content") => clf.dir.spec.content_labels.is_empty(),
+            _ => false,
+        };
+        if missing {
+            anyhow::bail!("--fail-on {c}: model {} has no {} head", clf.dir.spec.id(), c.needs_head().unwrap_or_default());
+        }
+    }
     if args.strip_filler && clf.dir.spec.content_labels.is_empty() {
         anyhow::bail!("--strip-filler needs a model with a content (filler) head; {} has none", clf.dir.spec.id());
     }

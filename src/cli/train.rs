@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use super::{check_dir, data_root};
 use framemark::labels::LabelSet;
-use framemark::train::{train, train_claim_head, train_content_head, TrainConfig};
+use framemark::train::{blend, train, train_claim_head, train_content_head, TrainConfig};
 
 /// Arguments of `framemark train`. Defaults are the shipped model's recipe.
 #[derive(Debug, clap::Args)]
@@ -89,9 +89,11 @@ pub struct TrainArgs {
     /// content head; 0 gives a head that reads each unit alone.
     #[arg(long, default_value_t = 64)]
     content_rnn: usize,
-    /// With --from: train the claim layer (claim head with its GRU, and the source/cue token head)
-    /// instead of the content layer; everything else stays frozen.
-    #[arg(long, requires = "from")]
+    /// Train the claim family. With --from: the claim layer alone (claim head with its GRU, and the
+    /// source/cue token head) on the frozen model, instead of the content layer. Without --from:
+    /// jointly with the encoder and the framing heads (PolNeAR train units and CheckThat! train
+    /// sentences join the examples; unit-level claim heads).
+    #[arg(long)]
     claims: bool,
     /// With --claims: hidden size per direction of the GRU that reads a document's units before the
     /// claim head; 0 gives a head that reads each unit alone.
@@ -100,6 +102,14 @@ pub struct TrainArgs {
     /// With --claims: CheckThat! train sentences to use (it has 22,501).
     #[arg(long, default_value_t = 22501)]
     claim_sentences: usize,
+    /// With --from: blend that (jointly trained) model with this other fine-tune of the same base
+    /// instead of training: encoder and framing heads become alpha * FROM + (1 - alpha) * DIR;
+    /// thresholds are tuned anew on the dev sets.
+    #[arg(long, value_name = "DIR", requires = "from")]
+    blend_with: Option<PathBuf>,
+    /// The weight of --from in --blend-with.
+    #[arg(long, default_value_t = 0.5)]
+    blend_alpha: f64,
     /// libtorch threads.
     #[arg(long, default_value_t = 2)]
     threads: i32,
@@ -138,9 +148,14 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         content_rnn: a.content_rnn,
         claim_rnn: a.claim_rnn,
         claim_sentences: a.claim_sentences,
+        claims: a.claims,
         threads: a.threads,
     };
     let dir = match &a.from {
+        Some(from) if a.blend_with.is_some() => {
+            let other = a.blend_with.as_deref().expect("checked");
+            blend(&cfg, from, other, a.blend_alpha, &labels).context("blending the models")?
+        }
         Some(from) if a.claims => train_claim_head(&cfg, from, &labels).context("training the claim layer")?,
         Some(from) => train_content_head(&cfg, from, &labels).context("training the content head")?,
         None => train(&cfg, &labels).context("training")?,

@@ -311,6 +311,24 @@ pub fn load_cleaneval_dragnet(root: &Path) -> Result<Vec<WebPage>> {
     Ok(out)
 }
 
+/// The Dragnet test pages (`dragnet_test.txt`, 414 news and blog pages of 2012) as HTML with their
+/// gold main text (comments cut): the dev set of the extraction measure (`eval dragnet-dev`), since
+/// training reads only Dragnet's training ids and the Zyte benchmark is held out.
+pub fn load_dragnet_test(root: &Path) -> Result<Vec<ZytePage>> {
+    let dragnet = root.join("cleaneval-dragnet-merged/dragnet_data");
+    let ids_path = dragnet.join("dragnet_test.txt");
+    let mut out = Vec::new();
+    for id in read(&ids_path)?.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let html = decode(read_bytes(&dragnet.join(format!("input/{id}.html")))?);
+        let gold = dragnet_gold(&decode(read_bytes(&dragnet.join(format!("GoldStandard/{id}.txt")))?));
+        out.push(ZytePage { id: format!("dragnet/{id}"), url: String::new(), html, gold });
+    }
+    if out.is_empty() {
+        return Err(bad(&ids_path, "no pages"));
+    }
+    Ok(out)
+}
+
 fn gold_page(id: String, url: Option<String>, html: &str, gold: &str) -> WebPage {
     let x = html::extract(html);
     let lines: Vec<&str> = x.lines().map(|(_, t)| t).collect();

@@ -17,6 +17,8 @@
 //! - `zyte` (held out): the Zyte/Scrapinghub article-extraction benchmark from HTML: the article
 //!   units of each page, joined, against the gold body with the benchmark's own shingle measure;
 //!   next to trafilatura (Rust port) and keeping every line, run on the same pages.
+//! - `dragnet-dev`: the same measure on the 414 Dragnet test pages (not read by training): the
+//!   dev set for what `zyte` measures.
 //! - `claims-dev`, `polnear-dev`, `polnear-test` (held out), `checkthat-dev`, `checkthat-devtest`
 //!   (held out): the claim family, see [`claims`].
 
@@ -30,7 +32,9 @@ use serde::Serialize;
 
 use crate::data::{load_babe, load_ptc, load_semeval, Article, PtcSplit};
 use crate::error::{Error, Result};
-use crate::data::web::{l3s_dev_split, load_l3s, load_zyte, trafilatura_text, zyte_match, zyte_summary, Content};
+use crate::data::web::{
+    l3s_dev_split, load_dragnet_test, load_l3s, load_zyte, trafilatura_text, zyte_match, zyte_summary, Content, ZytePage,
+};
 use crate::decide::decide_content;
 use crate::model::UnitInput;
 use crate::text::{html, segment};
@@ -45,6 +49,7 @@ pub const SETS: &[&str] = &[
     "l3s-test",
     "l3s-dev",
     "zyte",
+    "dragnet-dev",
     "claims-dev",
     "polnear-dev",
     "polnear-test",
@@ -326,46 +331,57 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
             Ok(r)
         }
         "zyte" => {
-            require_content(clf)?;
-            let pages = load_zyte(root)?;
-            let (mut ours, mut traf, mut all) = (Vec::new(), Vec::new(), Vec::new());
-            for page in &pages {
-                let extracted = html::extract(&page.html);
-                let units = segment(&extracted.text);
-                let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-                let scores = clf.score(&UnitInput::in_document(&texts))?;
-                let article: Vec<&str> = texts
-                    .iter()
-                    .zip(&scores)
-                    .filter(|(_, sc)| !decide_content(&clf.dir.spec, &clf.thresholds, &sc.content).is_some_and(|c| c.filler))
-                    .map(|(t, _)| *t)
-                    .collect();
-                ours.push(zyte_match(&article.join("\n"), &page.gold));
-                traf.push(zyte_match(&trafilatura_text(&page.html), &page.gold));
-                all.push(zyte_match(&extracted.text, &page.gold));
-            }
-            let row = |label: &str, m: &[crate::data::web::ShingleMatch]| {
-                let z = zyte_summary(m);
-                LabelScore { label: label.into(), precision: z.precision, recall: z.recall, f1: z.f1, support: z.pages, predicted: z.pages }
-            };
-            let labels = vec![row("framemark", &ours), row("trafilatura (baseline)", &traf), row("every line (baseline)", &all)];
             let measure = "Zyte article-extraction benchmark from HTML: 4-word shingle P/R/F1 of the article text against the gold body, \
                            mean P and R over pages, F1 of the means (the benchmark's evaluate.py); baselines on the same pages";
-            Ok(EvalReport {
-                set: set.into(),
-                model,
-                measure: measure.into(),
-                units: pages.len(),
-                micro: labels[0].clone(),
-                macro_f1: labels[0].f1,
-                labels,
-            })
+            extraction_report(set, clf, &load_zyte(root)?, measure)
+        }
+        "dragnet-dev" => {
+            let measure = "Dragnet test pages (the extraction dev set; Zyte is held out) from HTML, the Zyte benchmark's measure: \
+                           4-word shingle P/R/F1 of the article text against the gold main text, mean P and R over pages, F1 of the means; \
+                           baselines on the same pages";
+            extraction_report(set, clf, &load_dragnet_test(root)?, measure)
         }
         "claims-dev" => claims::eval_claims_dev(root, clf),
         "polnear-dev" | "polnear-test" => claims::eval_polnear(set, root, clf),
         "checkthat-dev" | "checkthat-devtest" => claims::eval_checkthat(set, root, clf),
         other => Err(Error::Usage(format!("unknown eval set {other:?}; known: {}", SETS.join(", ")))),
     }
+}
+
+/// The article units of each page's HTML, joined, against its gold body with the Zyte benchmark's
+/// shingle measure; next to trafilatura (Rust port) and keeping every line, on the same pages.
+fn extraction_report(set: &str, clf: &Classifier, pages: &[ZytePage], measure: &str) -> Result<EvalReport> {
+    require_content(clf)?;
+    let (mut ours, mut traf, mut all) = (Vec::new(), Vec::new(), Vec::new());
+    for page in pages {
+        let extracted = html::extract(&page.html);
+        let units = segment(&extracted.text);
+        let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+        let scores = clf.score(&UnitInput::in_document(&texts))?;
+        let article: Vec<&str> = texts
+            .iter()
+            .zip(&scores)
+            .filter(|(_, sc)| !decide_content(&clf.dir.spec, &clf.thresholds, &sc.content).is_some_and(|c| c.filler))
+            .map(|(t, _)| *t)
+            .collect();
+        ours.push(zyte_match(&article.join("\n"), &page.gold));
+        traf.push(zyte_match(&trafilatura_text(&page.html), &page.gold));
+        all.push(zyte_match(&extracted.text, &page.gold));
+    }
+    let row = |label: &str, m: &[crate::data::web::ShingleMatch]| {
+        let z = zyte_summary(m);
+        LabelScore { label: label.into(), precision: z.precision, recall: z.recall, f1: z.f1, support: z.pages, predicted: z.pages }
+    };
+    let labels = vec![row("framemark", &ours), row("trafilatura (baseline)", &traf), row("every line (baseline)", &all)];
+    Ok(EvalReport {
+        set: set.into(),
+        model: clf.dir.spec.id(),
+        measure: measure.into(),
+        units: pages.len(),
+        micro: labels[0].clone(),
+        macro_f1: labels[0].f1,
+        labels,
+    })
 }
 
 fn require_content(clf: &Classifier) -> Result<()> {

@@ -175,6 +175,31 @@ impl TorchModel {
         Ok(model)
     }
 
+    /// Mixes in another model's weights (`path`, safetensors): every variable of the same name and
+    /// shape, except those whose names start with one of `skip`, becomes `alpha * own + (1 - alpha) *
+    /// other`. Returns how many were mixed. Two fine-tunes of the same base interpolate well (the
+    /// "model soup" / WiSE-FT observation), which trades one's gains against the other's.
+    pub fn blend(&mut self, path: &Path, alpha: f64, skip: &[&str]) -> Result<usize> {
+        let mut vars = self.vs.variables();
+        let mut n = 0;
+        for (name, t) in Tensor::read_safetensors(path)? {
+            if skip.iter().any(|s| name.starts_with(s)) {
+                continue;
+            }
+            let Some(v) = vars.get_mut(&name) else { continue };
+            if v.size() != t.size() {
+                continue;
+            }
+            let other = t.to_kind(Kind::Float).to_device(self.device);
+            tch::no_grad(|| {
+                let mixed = &*v * alpha + other * (1.0 - alpha);
+                v.f_copy_(&mixed)
+            })?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// Writes every variable as fp16 safetensors.
     pub fn save(&self, path: &Path) -> Result<()> {
         let mut vars: Vec<(String, Tensor)> =
@@ -207,21 +232,30 @@ impl TorchModel {
         Ok((hidden, pooled))
     }
 
-    /// Sentence, token and content logits (content: `[batch, 0]` without a content head).
-    fn logits(&self, batch: &Batch, train: bool) -> Result<(Tensor, Tensor, Tensor)> {
+    /// Every logit joint training has targets for. Content and claim logits are `[batch, 0]` (claim
+    /// tokens `[batch, seq, 0]`) when the model lacks that head.
+    fn logits(&self, batch: &Batch, train: bool) -> Result<Logits> {
         let (hidden, pooled) = self.encode(batch, train)?;
         let pooled = pooled.dropout(self.dropout, train);
         let hidden = hidden.dropout(self.dropout, train);
-        let b = batch.layout.nrows() as i64;
-        // Joint training sees units, not documents: only a content head without a GRU trains here.
-        let content = match &self.content {
-            Some(head) if head.rnn.is_none() => {
-                let layout = from_array2(&batch.layout, self.device);
-                head.forward(&Tensor::cat(&[&pooled, &layout], 1))
-            }
+        let (b, seq) = (batch.layout.nrows() as i64, hidden.size()[1]);
+        let features = Tensor::cat(&[&pooled, &from_array2(&batch.layout, self.device)], 1);
+        // Joint training sees units, not documents: only document heads without a GRU train here.
+        let unit_head = |head: &Option<DocHead>| match head {
+            Some(head) if head.rnn.is_none() => head.forward(&features),
             _ => Tensor::zeros([b, 0], (Kind::Float, self.device)),
         };
-        Ok((self.sentence.forward(&pooled), self.token.forward(&hidden), content))
+        let claim_tokens = match &self.claim_token {
+            Some(head) => head.forward(&hidden),
+            None => Tensor::zeros([b, seq, 0], (Kind::Float, self.device)),
+        };
+        Ok(Logits {
+            sentence: self.sentence.forward(&pooled),
+            tokens: self.token.forward(&hidden),
+            content: unit_head(&self.content),
+            claim: unit_head(&self.claim),
+            claim_tokens,
+        })
     }
 
 }
@@ -416,6 +450,23 @@ pub struct Targets {
     pub content: Array2<f32>,
     /// `[batch, content_labels]` 1 where known.
     pub content_mask: Array2<f32>,
+    /// `[batch, claim_labels]` 0/1 (`[batch, 0]` for a model without a claim head).
+    pub claim: Array2<f32>,
+    /// `[batch, claim_labels]` 1 where known.
+    pub claim_mask: Array2<f32>,
+    /// `[batch, seq, claim_token_labels]` 0/1.
+    pub claim_tokens: Array3<f32>,
+    /// `[batch, seq, claim_token_labels]` 1 where known (and the token is real).
+    pub claim_token_mask: Array3<f32>,
+}
+
+/// The logits of one training batch (see [`TorchModel::logits`]).
+struct Logits {
+    sentence: Tensor,
+    tokens: Tensor,
+    content: Tensor,
+    claim: Tensor,
+    claim_tokens: Tensor,
 }
 
 /// AdamW over all weights, one step per batch.
@@ -439,20 +490,29 @@ impl Trainer {
         Ok(Trainer { model, opt, token_weight })
     }
 
-    /// One optimisation step at learning rate `lr`; returns the sentence, token and content losses.
-    pub fn step(&mut self, batch: &Batch, targets: &Targets, lr: f64) -> Result<[f32; 3]> {
+    /// One optimisation step at learning rate `lr`; returns the sentence, token, content and claim
+    /// (unit + weighted source/cue token) losses.
+    pub fn step(&mut self, batch: &Batch, targets: &Targets, lr: f64) -> Result<[f32; 4]> {
         let d = self.model.device;
-        let (sent, tok, content) = self.model.logits(batch, true)?;
-        let ls = masked_bce(&sent, &from_array2(&targets.sentence, d), &from_array2(&targets.sentence_mask, d));
-        let lt = masked_bce(&tok, &from_array3(&targets.tokens, d), &from_array3(&targets.token_mask, d));
+        let l = self.model.logits(batch, true)?;
+        let ls = masked_bce(&l.sentence, &from_array2(&targets.sentence, d), &from_array2(&targets.sentence_mask, d));
+        let lt = masked_bce(&l.tokens, &from_array3(&targets.tokens, d), &from_array3(&targets.token_mask, d));
+        let zero = || Tensor::zeros([], (Kind::Float, d));
         let lc = if targets.content.ncols() > 0 {
-            masked_bce(&content, &from_array2(&targets.content, d), &from_array2(&targets.content_mask, d))
+            masked_bce(&l.content, &from_array2(&targets.content, d), &from_array2(&targets.content_mask, d))
         } else {
-            Tensor::zeros([], (Kind::Float, d))
+            zero()
         };
-        let loss = &ls + &lt * self.token_weight + &lc;
+        let lcl = if targets.claim.ncols() > 0 {
+            masked_bce(&l.claim, &from_array2(&targets.claim, d), &from_array2(&targets.claim_mask, d))
+                + masked_bce(&l.claim_tokens, &from_array3(&targets.claim_tokens, d), &from_array3(&targets.claim_token_mask, d))
+                    * self.token_weight
+        } else {
+            zero()
+        };
+        let loss = &ls + &lt * self.token_weight + &lc + &lcl;
         self.opt.set_lr(lr);
         self.opt.backward_step_clip_norm(&loss, 1.0);
-        Ok([ls.double_value(&[]) as f32, lt.double_value(&[]) as f32, lc.double_value(&[]) as f32])
+        Ok([ls, lt, lc, lcl].map(|x| x.double_value(&[]) as f32))
     }
 }
