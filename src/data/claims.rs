@@ -698,9 +698,109 @@ fn parse_checkthat(text: &str, path: &Path) -> Result<Vec<CheckworthySentence>> 
     Ok(out)
 }
 
+/// One unit of a framemark-authored claim document (`labels/authored/claims-*.jsonl`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthoredClaimUnit {
+    pub text: String,
+    /// `attributed`, `vague`, `unattributed` or `none` (LABELING-GUIDE.md, family 2).
+    pub label: String,
+    /// The source span of an attributed unit, unit-relative char offsets, when it is in the unit.
+    pub source: Option<(usize, usize)>,
+    /// The vague cue of a vague unit ("critics say"), unit-relative char offsets.
+    pub cue: Option<(usize, usize)>,
+}
+
+/// A framemark-authored claim document: its units in reading order.
+#[derive(Debug, Clone)]
+pub struct AuthoredClaimDoc {
+    pub id: String,
+    pub units: Vec<AuthoredClaimUnit>,
+}
+
+/// Reads framemark-authored claim documents (JSON Lines, one document per line:
+/// `{"id", "units": [{"t", "c", "src"?, "cue"?}]}`; `labels/authored/README.md`). A label outside
+/// the four, or a `src`/`cue` that is not exactly once in its unit, is an [`Error::Data`] naming the
+/// line.
+pub fn load_authored_claims(path: &Path) -> Result<Vec<AuthoredClaimDoc>> {
+    #[derive(serde::Deserialize)]
+    struct Raw {
+        id: String,
+        units: Vec<RawUnit>,
+    }
+    #[derive(serde::Deserialize)]
+    struct RawUnit {
+        t: String,
+        c: String,
+        src: Option<String>,
+        cue: Option<String>,
+    }
+    let mut docs = Vec::new();
+    for (n, line) in read(path)?.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let at = |reason: String| bad(path, format!("line {}: {reason}", n + 1));
+        let r: Raw = serde_json::from_str(line).map_err(|e| at(e.to_string()))?;
+        let mut units = Vec::with_capacity(r.units.len());
+        for u in r.units {
+            if !["attributed", "vague", "unattributed", "none"].contains(&u.c.as_str()) {
+                return Err(at(format!("{}: unknown claim label {:?}", r.id, u.c)));
+            }
+            // Unit-relative char offsets of a phrase that must occur exactly once.
+            let span = |phrase: &Option<String>| -> Result<Option<(usize, usize)>> {
+                let Some(p) = phrase else { return Ok(None) };
+                let found: Vec<usize> = u.t.match_indices(p.as_str()).map(|(b, _)| b).collect();
+                match found.as_slice() {
+                    [b] if !p.is_empty() => {
+                        let start = u.t[..*b].chars().count();
+                        Ok(Some((start, start + p.chars().count())))
+                    }
+                    _ => Err(at(format!("{}: {p:?} is not exactly once in {:?}", r.id, u.t))),
+                }
+            };
+            units.push(AuthoredClaimUnit { source: span(&u.src)?, cue: span(&u.cue)?, label: u.c, text: u.t });
+        }
+        docs.push(AuthoredClaimDoc { id: r.id, units });
+    }
+    Ok(docs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authored_claims_read_with_spans_and_fail_on_bad_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("claims.jsonl");
+        let good = r#"{"id": "x", "units": [{"t": "Émile Roux said the dam held.", "c": "attributed", "src": "Émile Roux"}, {"t": "Critics say it leaks.", "c": "vague", "cue": "Critics say"}, {"t": "Rain fell.", "c": "none"}]}"#;
+        std::fs::write(&path, format!("{good}\n\n")).unwrap();
+        let docs = load_authored_claims(&path).unwrap();
+        assert_eq!(docs.len(), 1);
+        let u = &docs[0].units;
+        assert_eq!((u[0].source, u[0].cue), (Some((0, 10)), None), "char offsets, not bytes");
+        assert_eq!((u[1].label.as_str(), u[1].cue), ("vague", Some((0, 11))));
+        for bad_line in [
+            r#"{"id": "y", "units": [{"t": "Rain fell.", "c": "loaded"}]}"#,
+            r#"{"id": "y", "units": [{"t": "Rain fell.", "c": "vague", "cue": "critics say"}]}"#,
+            r#"{"id": "y", "units": [{"t": "He said he said.", "c": "attributed", "src": "said"}]}"#,
+        ] {
+            std::fs::write(&path, format!("{good}\n{bad_line}\n")).unwrap();
+            let e = load_authored_claims(&path).unwrap_err().to_string();
+            assert!(e.contains("line 2"), "{e}");
+        }
+    }
+
+    /// The committed authored claim documents read cleanly and hold all four labels.
+    #[test]
+    fn committed_authored_claims_read() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("labels/authored/claims-a.jsonl");
+        let docs = load_authored_claims(&path).unwrap();
+        assert!(docs.len() >= 30, "{} documents", docs.len());
+        for label in ["attributed", "vague", "unattributed", "none"] {
+            let n = docs.iter().flat_map(|d| &d.units).filter(|u| u.label == label).count();
+            assert!(n >= 40, "{label}: {n} units");
+        }
+        let vague = docs.iter().flat_map(|d| &d.units).filter(|u| u.label == "vague");
+        assert!(vague.clone().all(|u| u.cue.is_some()), "every vague unit names its cue");
+    }
 
     /// Char offsets of the first `needle` in `text`.
     fn at(text: &str, needle: &str) -> (usize, usize) {

@@ -154,6 +154,29 @@ impl TorchModel {
         Ok(model)
     }
 
+    /// A model for `train --init`: the encoder from the framemark model in `dir`, and each head weight
+    /// of the same name and shape there too (a framing model's heads); the rest (new heads, or heads
+    /// of another shape) start from `seed`. Continuing from a trained model keeps what it learned
+    /// while new tasks join, where starting again from the base dilutes it.
+    pub fn warm_start(dir: &ModelDir, spec: &ModelSpec, device: Device, seed: u64) -> Result<Self> {
+        tch::manual_seed(seed as i64);
+        let config = read_config(&dir.config())?;
+        let model = Self::build(&config, spec, device);
+        let mut vars = model.vs.variables();
+        for (name, t) in Tensor::read_safetensors(dir.weights())? {
+            let Some(mut v) = vars.remove(&name) else { continue };
+            if v.size() == t.size() {
+                tch::no_grad(|| v.f_copy_(&t.to_kind(Kind::Float).to_device(device)))?;
+            } else if !name.starts_with("heads.") {
+                return Err(Error::Model { path: dir.weights(), reason: format!("{name} has another shape") });
+            }
+        }
+        if let Some(m) = vars.keys().find(|m| !m.starts_with("heads.")) {
+            return Err(Error::Model { path: dir.weights(), reason: format!("the model lacks {m}") });
+        }
+        Ok(model)
+    }
+
     /// A model for `train --from`: every weight of the framemark model in `dir` except those of the
     /// head being trained anew (names starting with `fresh`, e.g. `heads.content`; it may have
     /// another shape), which start from `seed`.
