@@ -915,6 +915,16 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
     Ok(model_dir)
 }
 
+/// A hash of the weights file's bytes: two models with the same name, version and file size (two
+/// runs of one recipe) must not share cached encodings.
+fn weights_digest(from: &crate::model::ModelDir) -> Result<u64> {
+    use std::hash::{Hash, Hasher};
+    let bytes = std::fs::read(from.weights()).map_err(|e| Error::io(from.weights(), e))?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    Ok(h.finish())
+}
+
 /// The frozen model's unit features (`[units, features]` per document, in order) for documents
 /// given as their unit texts: from `<out>/../feature-cache/<key>.safetensors` when an earlier run
 /// computed them for the same model and texts, else computed and cached.
@@ -927,7 +937,7 @@ fn cached_unit_features(
 ) -> Result<Vec<tch::Tensor>> {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (from.spec.id(), std::fs::metadata(from.weights()).map(|m| m.len()).unwrap_or(0), cfg.max_len, docs).hash(&mut h);
+    (from.spec.id(), weights_digest(from)?, cfg.max_len, docs).hash(&mut h);
     // The features end in the layout features: a change in how those are computed is a new key.
     for d in docs {
         for f in layout_features(d).iter().flatten() {
@@ -1386,7 +1396,7 @@ fn cached_claim_encodings(
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let spans: Vec<&Option<_>> = docs.iter().map(|d| &d.3).collect();
     let texts: Vec<&Vec<String>> = docs.iter().map(|d| &d.0).collect();
-    ("claims", from.spec.id(), std::fs::metadata(from.weights()).map(|m| m.len()).unwrap_or(0), cfg.max_len, &texts, &spans).hash(&mut h);
+    ("claims", from.spec.id(), weights_digest(from)?, cfg.max_len, &texts, &spans).hash(&mut h);
     for d in &texts {
         for f in layout_features(&d.iter().map(String::as_str).collect::<Vec<_>>()).iter().flatten() {
             f.to_bits().hash(&mut h);
