@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# Trains the shipped model (models/framemark-minilm) from the base encoder, with fixed seeds,
+# Trains the shipped model (models/framemark-minilm 0.4.0) from the base encoder, with fixed seeds,
 # reading the data in place from ../shared/data (or $FRAMEMARK_DATA). About 2 hours on 2 CPU cores.
 #
 #   1. framing:  the framing-only fine-tune (0.1.0's recipe, the `train` defaults)          ~15 min
-#   2. joint:    encoder + framing heads + unit-level claim heads, on PTC/BABE/authored and
-#                PolNeAR train units and CheckThat! train sentences (`train --claims`)       ~55 min
-#   3. blend:    encoder and framing heads = ALPHA * joint + (1 - ALPHA) * framing; thresholds
-#                tuned anew on dev (ALPHA chosen on dev; see the model card)                  ~5 min
-#   4. content:  the content (filler) layer on the frozen blend (`train --from`)             ~20 min
-#   5. claims:   the claim layer with its document GRU on the frozen result (`--claims --from`) ~10 min
+#   2. content:  the content (filler) layer with its document GRU on the frozen framing
+#                model (`train --from`; 0.3.0's recipe)                                      ~20 min
+#   3. joint:    warm start from that model (`--init`): encoder, framing heads and unit-level
+#                claim heads on PTC/BABE/authored and PolNeAR train units and CheckThat! train
+#                sentences, framing outputs held to the init model's (`--distill 1`)          ~40 min
+#   4. content:  the content layer again, on the joint encoder (the kept 0.3.0 layer reads
+#                the moved encodings badly: L3S dev filler F1 0.9623 -> 0.9204)               ~20 min
+#   5. claims:   the claim layer with its document GRU on the frozen result (`--claims --from`;
+#                with the authored claim documents), thresholds on claims-dev                 ~15 min
 #
-# Usage: bash scripts/train-model.sh [RUNS_DIR]   (default runs/pipeline); the model ends up in
-# RUNS_DIR/claims/model. Needs `bash scripts/setup-torch.sh` and a `--features torch` build.
+# The shipped 0.4.0 ran steps 3 to 5 on the committed 0.3.0 (steps 1 and 2 of an earlier build):
+#   mkdir -p runs/m030 && git archive d6d9090 models/framemark-minilm | tar -x -C runs/m030
+#   START_FROM=runs/m030/models/framemark-minilm bash scripts/train-model.sh runs/pipeline
+#
+# Usage: bash scripts/train-model.sh [RUNS_DIR]   (default runs/pipeline; needs a --features torch build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs="${1:-runs/pipeline}"
-alpha="${ALPHA:-0.7}"
 version="${VERSION:-0.4.0}"
 base="${FRAMEMARK_TORCH:-$HOME/.cache/framemark/libtorch}/base/all-MiniLM-L6-v2"
 fm=./target/release/framemark
@@ -25,13 +30,17 @@ common=(--base "$base" --version "$version")
 [ -x "$fm" ] || { echo "build first: cargo build --release --features torch" >&2; exit 2; }
 [ -f "$base/model.safetensors" ] || { echo "no base encoder at $base: run bash scripts/setup-torch.sh" >&2; exit 2; }
 
-"$fm" train --base "$base" --seed 13 --out "$runs/framing" --version 0.1.0
-"$fm" train "${common[@]}" --out "$runs/joint" --claims --epochs 2 --seed 13
-"$fm" train "${common[@]}" --out "$runs/blend" --from "$runs/joint/model" \
-    --blend-with "$runs/framing/model" --blend-alpha "$alpha" --seed 13
-# Seed 7 here: of the two seeds tried for this layer (13, 7), 7 scored higher on the dev objective.
-"$fm" train "${common[@]}" --out "$runs/content" --from "$runs/blend/model" \
-    --content-units 30000 --epochs 80 --lr 2e-3 --authored-pages-repeat 10 --seed 7
-"$fm" train "${common[@]}" --out "$runs/claims" --from "$runs/content/model" \
-    --claims --epochs 20 --lr 2e-3 --seed 13 --authored-claims none   # the candidate predates claims-a.jsonl
+start="${START_FROM:-}"
+if [ -z "$start" ]; then
+  "$fm" train --base "$base" --seed 13 --out "$runs/framing" --version 0.1.0
+  "$fm" train --base "$base" --version 0.3.0 --out "$runs/content" --from "$runs/framing/model" \
+      --content-units 30000 --epochs 80 --lr 2e-3 --authored-pages-repeat 10 --seed 13
+  start="$runs/content/model"
+fi
+"$fm" train "${common[@]}" --out "$runs/joint" --init "$start" --distill 1 \
+    --claims --epochs 1 --lr 4e-5 --seed 13
+"$fm" train "${common[@]}" --out "$runs/content2" --from "$runs/joint/model" \
+    --content-units 30000 --epochs 80 --lr 2e-3 --authored-pages-repeat 10 --seed 13
+"$fm" train "${common[@]}" --out "$runs/claims" --from "$runs/content2/model" \
+    --claims --epochs 20 --lr 2e-3 --seed 13
 echo "model: $runs/claims/model"

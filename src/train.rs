@@ -53,6 +53,8 @@ pub struct TrainConfig {
     /// Warm start: the encoder and every head of the same name and shape start from this framemark
     /// model instead of `base` (whose config and tokenizer it must share).
     pub init: Option<PathBuf>,
+    /// With `init`: weight of the loss that keeps framing outputs close to the `init` model's.
+    pub distill: f64,
     /// Run directory: `train.log`, `checkpoints/`, and the finished model in `model/`.
     pub out: PathBuf,
     /// Model name written into framemark.json.
@@ -773,7 +775,7 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
     sentence_labels.extend(techniques.iter().cloned());
     let mut token_labels = vec!["any".to_string()];
     token_labels.extend(techniques.iter().cloned());
-    let spec = ModelSpec {
+    let mut spec = ModelSpec {
         name: cfg.name.clone(),
         version: cfg.version.clone(),
         schema: crate::SCHEMA.to_string(),
@@ -796,6 +798,18 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         layout_features: LAYOUT_FEATURES,
     };
 
+    // A warm start keeps the init model's document-level content layer (a GRU over a document's
+    // units, which batches of units cannot train) and its filler threshold: the run adds claim
+    // heads without losing filler. It reads the encoder, so the log's dev scores check it still fits.
+    let mut kept_filler = None;
+    if let (Some(dir), 0) = (&cfg.init, cfg.content_units) {
+        let init = crate::model::ModelDir::open(dir)?;
+        if init.spec.content_rnn > 0 {
+            spec.content_labels = init.spec.content_labels.clone();
+            spec.content_rnn = init.spec.content_rnn;
+            kept_filler = Some(Thresholds::load(&init.thresholds())?.filler);
+        }
+    }
     let tokenizer = Tokenizer::load(&cfg.base.join("tokenizer.json"), cfg.max_len, cfg.context)?;
     let prepared: Vec<Prepared> = examples
         .into_iter()
@@ -809,6 +823,10 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         None => TorchModel::from_base(&cfg.base, &spec, device, cfg.seed)?,
     };
     let mut trainer = Trainer::new(model, cfg.lr, cfg.token_weight)?;
+    if let (Some(dir), true) = (&cfg.init, cfg.distill > 0.0) {
+        trainer.teacher = Some((TorchModel::load(&crate::model::ModelDir::open(dir)?, device)?, cfg.distill));
+        log.line(&format!("distillation: framing outputs held to {} (weight {})", dir.display(), cfg.distill));
+    }
 
     // Length-bucketed batches (little padding), shuffled in order each epoch.
     let mut order: Vec<usize> = (0..prepared.len()).collect();
@@ -816,8 +834,9 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
     let mut batches: Vec<Vec<usize>> = order.chunks(cfg.batch_size.max(1)).map(|c| c.to_vec()).collect();
     let total_steps = (batches.len() * cfg.epochs).max(1);
     let warmup = (total_steps as f64 * 0.06).ceil().max(1.0);
-    let (n_sent, n_tok, n_content, n_claim) =
-        (spec.sentence_labels.len(), spec.token_labels.len(), spec.content_labels.len(), spec.claim_labels.len());
+    // A content layer with a GRU is not trained on units (it is kept from --init).
+    let n_content = if spec.content_rnn > 0 { 0 } else { spec.content_labels.len() };
+    let (n_sent, n_tok, n_claim) = (spec.sentence_labels.len(), spec.token_labels.len(), spec.claim_labels.len());
     let content_inputs: Vec<UnitInput> = content_dev.iter().map(example_input).collect();
     let mut step = 0usize;
     let mut best: Option<(f64, usize)> = None;
@@ -905,6 +924,10 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         let (t, f) = tune_filler(&content_dev, &score(&final_model, &tokenizer, &content_inputs, 64)?);
         r.thresholds.filler = t;
         header += &format!("# filler: on {} units of held-back L3S-GN1 train pages (unit F1 {f:.4}).\n", content_dev.len());
+    }
+    if let (Some(f), Some(dir)) = (kept_filler, &cfg.init) {
+        r.thresholds.filler = f;
+        header += &format!("# filler: the content layer and its threshold are {}'s.\n", dir.display());
     }
     if n_claim > 0 {
         let chosen = tune_claims(cfg, &final_model, &tokenizer, &mut r.thresholds, &mut log)?;
@@ -1607,15 +1630,15 @@ fn tune_claims(cfg: &TrainConfig, model: &TorchModel, tokenizer: &Tokenizer, th:
     use crate::data::claims::{load_checkthat, load_polnear, polnear_units, Attribution, CheckthatSplit, PolnearSplit};
     use crate::eval::claims::{dev_counts, dev_row_scores, load_dev_docs};
     let take = |n: usize| cfg.limit.map_or(n, |l| l.div_ceil(20)).min(n);
-    // PolNeAR dev units in their articles: (P(attributed), filler?, sourced?).
+    // PolNeAR dev units in their articles: (P(claim), P(attributed), filler?, sourced?).
     let dev = load_polnear(&cfg.data, PolnearSplit::Dev)?;
-    let mut polnear: Vec<(f32, bool, bool)> = Vec::new();
+    let mut polnear: Vec<(f32, f32, bool, bool)> = Vec::new();
     for a in &dev[..take(dev.len())] {
         let units = polnear_units(a);
         let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
         for (u, s) in units.iter().zip(score(model, tokenizer, &UnitInput::in_document(&texts), 64)?) {
             let filler = s.content.first().is_some_and(|&p| p >= th.filler);
-            polnear.push((s.claim[1], filler, u.attribution == Attribution::Sourced));
+            polnear.push((s.claim[0], s.claim[1], filler, u.attribution == Attribution::Sourced));
         }
     }
     // CheckThat! dev sentences alone: (P(claim), check-worthy?).
@@ -1631,10 +1654,10 @@ fn tune_claims(cfg: &TrainConfig, model: &TorchModel, tokenizer: &Tokenizer, th:
         c.iter().map(Counts::f1).sum::<f64>() / 4.0
     };
     // As `eval polnear-*` and `eval checkthat-*` decide (decide::decide_claim).
-    let polnear_f1 = |a: f32| {
+    let polnear_f1 = |t: f32, a: f32| {
         let mut c = Counts::default();
-        for &(p, filler, sourced) in &polnear {
-            c.add(!filler && p >= a, sourced);
+        for &(pc, pa, filler, sourced) in &polnear {
+            c.add(!filler && pc >= t && pa >= a, sourced);
         }
         c.f1()
     };
@@ -1645,30 +1668,28 @@ fn tune_claims(cfg: &TrainConfig, model: &TorchModel, tokenizer: &Tokenizer, th:
         }
         c.f1()
     };
-    // Each of the three dev sets behind the issue's three claim measures counts alike: the best sum
-    // of claims-dev 4-class macro-F1, PolNeAR dev attributed F1 and CheckThat! dev F1 on a 0.05 grid.
+    // The issue says to tune on the hand-labeled dev set, which follows the guide: the best claims-dev
+    // 4-class macro-F1 on a 0.05 grid. PolNeAR's notion of attributed is wider (quoted opinions too)
+    // and CheckThat! asks for check-worthiness, not checkability, so they are reported, not tuned on.
     let grid: Vec<f32> = (1..20).map(|k| k as f32 / 20.0).collect();
-    let pol: Vec<f64> = grid.iter().map(|&a| polnear_f1(a)).collect();
-    let chk: Vec<f64> = grid.iter().map(|&c| checkthat_f1(c)).collect();
-    let mut best = (0.5f32, 0.5f32, 0.5f32, -1.0f64, 0.0f64);
-    for (ic, &c) in grid.iter().enumerate() {
-        for (ia, &a) in grid.iter().enumerate() {
+    let mut best = (0.5f32, 0.5f32, 0.5f32, -1.0f64);
+    for &c in &grid {
+        for &a in &grid {
             for &v in &grid {
                 let mut t = th.clone();
                 t.claim = Some(ClaimThresholds { claim: c, attributed: a, vague: v });
                 let m = macro_f1(&t);
-                let f = m + pol[ia] + chk[ic];
-                if f > best.3 {
-                    best = (c, a, v, f, m);
+                if m > best.3 {
+                    best = (c, a, v, m);
                 }
             }
         }
     }
     th.claim = Some(ClaimThresholds { claim: best.0, attributed: best.1, vague: best.2 });
     let chosen = format!(
-        "the best sum of claims-dev 4-class macro-F1 ({:.4}), PolNeAR dev attributed F1 ({:.4}) and CheckThat! dev F1 ({:.4})",
-        best.4,
-        polnear_f1(best.1),
+        "the best claims-dev 4-class macro-F1 ({:.4}); at them PolNeAR dev attributed F1 {:.4}, CheckThat! dev F1 {:.4}",
+        best.3,
+        polnear_f1(best.0, best.1),
         checkthat_f1(best.0)
     );
     log.line(&format!("claim thresholds: claim {:.2}, attributed {:.2}, vague {:.2}: {chosen}", best.0, best.1, best.2));

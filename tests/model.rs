@@ -165,7 +165,7 @@ fn seeds_filler_is_the_page_furniture() {
 /// source among their evidence words; "many believe" is vague; 000's bare statistics are
 /// unattributed; filler gets no claim. The shipped model has no claim head yet, so this runs on a
 /// candidate model: `FRAMEMARK_CLAIMS_MODEL=runs/pipeline/claims/model cargo test --release --
-/// --ignored seeds_claims` (the 0.4.0 candidate passes it).
+/// --ignored seeds_claims`.
 #[test]
 #[ignore = "needs a model with the claim head in FRAMEMARK_CLAIMS_MODEL; the shipped model has none yet"]
 fn seeds_claims() {
@@ -270,11 +270,7 @@ fn candle_and_torch_agree() {
 #[cfg(feature = "torch")]
 #[test]
 fn train_smoke() {
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if !data.is_dir() {
-        eprintln!("skipping: ../shared/data not found");
-        return;
-    }
+    let Some(data) = shared_data() else { return };
     let out = tempfile::tempdir().unwrap();
     let cfg = smoke_config(data, out.path());
     let dir = framemark::train::train(&cfg, &LabelSet::embedded()).expect("training runs");
@@ -290,11 +286,7 @@ fn train_smoke() {
 #[cfg(feature = "torch")]
 #[test]
 fn content_head_smoke() {
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if !data.is_dir() {
-        eprintln!("skipping: ../shared/data not found");
-        return;
-    }
+    let Some(data) = shared_data() else { return };
     let out = tempfile::tempdir().unwrap();
     let cfg = framemark::train::TrainConfig {
         epochs: 2,
@@ -337,11 +329,7 @@ fn content_head_smoke() {
 #[cfg(feature = "torch")]
 #[test]
 fn claim_head_smoke() {
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if !data.is_dir() {
-        eprintln!("skipping: ../shared/data not found");
-        return;
-    }
+    let Some(data) = shared_data() else { return };
     let out = tempfile::tempdir().unwrap();
     let cfg = framemark::train::TrainConfig { epochs: 2, lr: 1e-3, limit: Some(6), ..smoke_config(data, out.path()) };
     let dir = framemark::train::train_claim_head(&cfg, &model_dir(), &LabelSet::embedded()).expect("training runs");
@@ -373,13 +361,9 @@ fn claim_head_smoke() {
 #[cfg(feature = "torch")]
 #[test]
 fn blend_smoke() {
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if !data.is_dir() {
-        eprintln!("skipping: ../shared/data not found");
-        return;
-    }
+    let Some(data) = shared_data() else { return };
     let labels = LabelSet::embedded();
-    let texts = ["They unleashed chaos on our towns.", "Critics say the plan will fail.", "The bridge reopened on Monday."];
+    let texts = CLAIM_TEXTS;
     let inputs = UnitInput::in_document(&texts);
     let old = Classifier::load(&model_dir(), BackendKind::Candle, &labels).unwrap().score(&inputs).unwrap();
     let same = tempfile::tempdir().unwrap();
@@ -402,6 +386,60 @@ fn blend_smoke() {
     assert!(mixed.iter().zip(&old).any(|(x, y)| (x.sentence[0] - y.sentence[0]).abs() > 1e-3), "a blend with another model changed nothing");
 }
 
+/// `train --init --distill`: a warm-started joint run keeps the init model's content layer and
+/// filler threshold, and the distillation loss holds the framing probabilities closer to the init
+/// model's than the same run without it.
+#[cfg(feature = "torch")]
+#[test]
+fn warm_start_distill_smoke() {
+    let Some(data) = shared_data() else { return };
+    let labels = LabelSet::embedded();
+    let texts = CLAIM_TEXTS;
+    let inputs = UnitInput::in_document(&texts);
+    let old = Classifier::load(&model_dir(), BackendKind::Candle, &labels).unwrap();
+    let old_scores = old.score(&inputs).unwrap();
+    let run = |distill: f64| {
+        let out = tempfile::tempdir().unwrap();
+        let cfg = framemark::train::TrainConfig {
+            init: Some(model_dir()),
+            distill,
+            claims: true,
+            content_units: 0,
+            context: 0,
+            paragraphs: false,
+            epochs: 2,
+            batch_size: 4,
+            lr: 5e-4,
+            limit: Some(24),
+            ..smoke_config(data.clone(), out.path())
+        };
+        let dir = framemark::train::train(&cfg, &labels).expect("training runs");
+        let new = Classifier::load(&dir, BackendKind::Candle, &labels).expect("trained model loads");
+        assert_eq!(new.dir.spec.content_rnn, old.dir.spec.content_rnn, "the content layer is kept");
+        assert_eq!(new.thresholds.filler, old.thresholds.filler, "the filler threshold is kept");
+        assert_eq!(new.dir.spec.claim_labels.len(), 3);
+        let scores = new.score(&inputs).unwrap();
+        scores.iter().zip(&old_scores).flat_map(|(x, y)| x.sentence.iter().zip(&y.sentence).map(|(p, q)| (p - q).abs())).sum::<f32>()
+    };
+    let (free, held) = (run(0.0), run(10.0));
+    assert!(held < free, "distillation should hold framing closer to the init model: drift {held} with, {free} without");
+}
+
+/// `../shared/data` for the training smoke tests; `None` (with a message) where it is absent.
+#[cfg(feature = "torch")]
+fn shared_data() -> Option<PathBuf> {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if !data.is_dir() {
+        eprintln!("skipping: ../shared/data not found");
+        return None;
+    }
+    Some(data)
+}
+
+/// A loaded sentence, a vague claim and a plain fact, as one document.
+#[cfg(feature = "torch")]
+const CLAIM_TEXTS: [&str; 3] = ["They unleashed chaos on our towns.", "Critics say the plan will fail.", "The bridge reopened on Monday."];
+
 /// A few-example training configuration for the smoke tests.
 #[cfg(feature = "torch")]
 fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::TrainConfig {
@@ -410,6 +448,7 @@ fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::Train
         base: model_dir(),
         base_name: "smoke".into(),
         init: None,
+        distill: 0.0,
         out: out.to_path_buf(),
         name: "smoke".into(),
         version: "0".into(),

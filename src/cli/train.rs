@@ -24,6 +24,11 @@ pub struct TrainArgs {
     /// new heads start fresh.
     #[arg(long, value_name = "DIR", conflicts_with = "from")]
     init: Option<PathBuf>,
+    /// With --init: weight of a distillation loss that keeps the framing outputs (sentence and
+    /// evidence probabilities) of every example close to the --init model's, so new heads can
+    /// reshape the encoder without the framing skills drifting (learning without forgetting). 0 = off.
+    #[arg(long, default_value_t = 0.0, requires = "init")]
+    distill: f64,
     /// Run directory: train.log, checkpoints/, and the finished model in model/.
     #[arg(long, value_name = "DIR", default_value = "runs/framemark-minilm")]
     out: PathBuf,
@@ -142,6 +147,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         base: a.base,
         base_name: a.base_name,
         init: a.init,
+        distill: a.distill,
         out: a.out,
         name: a.name,
         version: a.version,

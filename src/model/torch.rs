@@ -499,6 +499,10 @@ pub struct Trainer {
     opt: nn::Optimizer,
     /// Weight of the token (evidence) loss relative to the sentence loss.
     pub token_weight: f64,
+    /// A frozen model whose framing probabilities the trained model is held to, and the weight of
+    /// that loss (learning without forgetting: claim examples carry no framing labels, so without it
+    /// nothing stops the encoder from drifting away from what the framing heads read).
+    pub teacher: Option<(TorchModel, f64)>,
 }
 
 fn masked_bce(logits: &Tensor, target: &Tensor, mask: &Tensor) -> Tensor {
@@ -510,7 +514,7 @@ impl Trainer {
     /// An AdamW trainer (weight decay 0.01) at learning rate `lr`.
     pub fn new(model: TorchModel, lr: f64, token_weight: f64) -> Result<Self> {
         let opt = nn::AdamW::default().build(&model.vs, lr)?;
-        Ok(Trainer { model, opt, token_weight })
+        Ok(Trainer { model, opt, token_weight, teacher: None })
     }
 
     /// One optimisation step at learning rate `lr`; returns the sentence, token, content and claim
@@ -533,7 +537,16 @@ impl Trainer {
         } else {
             zero()
         };
-        let loss = &ls + &lt * self.token_weight + &lc + &lcl;
+        let mut loss = &ls + &lt * self.token_weight + &lc + &lcl;
+        if let Some((teacher, weight)) = &self.teacher {
+            let t = tch::no_grad(|| teacher.logits(batch, false))?;
+            let ones = Tensor::ones_like(&l.sentence);
+            // Real tokens of every channel (padding excluded).
+            let real = from_array2(&batch.attention_mask.mapv(|m| m as f32), d).unsqueeze(-1).expand_as(&l.tokens);
+            let ld = masked_bce(&l.sentence, &t.sentence.sigmoid(), &ones)
+                + masked_bce(&l.tokens, &t.tokens.sigmoid(), &real) * self.token_weight;
+            loss = loss + ld * *weight;
+        }
         self.opt.set_lr(lr);
         self.opt.backward_step_clip_norm(&loss, 1.0);
         Ok([ls, lt, lc, lcl].map(|x| x.double_value(&[]) as f32))
