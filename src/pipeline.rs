@@ -53,9 +53,11 @@ impl Classifier {
     /// Classifies documents; their units are scored together so batches stay full.
     pub fn classify(&self, docs: &[Document]) -> Result<Vec<DocReport>> {
         let units: Vec<Vec<_>> = docs.iter().map(|d| segment(&d.text)).collect();
+        let doms: Vec<_> = docs.iter().zip(&units).map(|(d, u)| d.unit_dom(u)).collect();
         let inputs: Vec<UnitInput> = units
             .iter()
-            .flat_map(|doc| UnitInput::in_document(&doc.iter().map(|u| u.text.as_str()).collect::<Vec<_>>()))
+            .zip(&doms)
+            .flat_map(|(doc, dom)| UnitInput::in_page(&doc.iter().map(|u| u.text.as_str()).collect::<Vec<_>>(), dom.as_deref()))
             .collect();
         let mut scores = self.score(&inputs)?.into_iter();
         let model = self.dir.spec.id();

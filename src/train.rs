@@ -38,7 +38,7 @@ use crate::eval::{article_lines, best_threshold, Counts};
 use crate::labels::LabelSet;
 use crate::model::torch::{DocHeadKind, Targets, TorchModel, Trainer};
 use crate::model::{score, Backend, Batch, Encoded, ModelSpec, Tokenizer, UnitInput, UnitScores};
-use crate::text::layout::{layout_features, LAYOUT_FEATURES};
+use crate::text::layout::{layout_features, Dom, DOM_FEATURES, LAYOUT_FEATURES};
 use crate::text::{html, segment};
 
 /// Everything a training run needs; `framemark train --help` documents each.
@@ -956,15 +956,19 @@ fn cached_unit_features(
     from: &crate::model::ModelDir,
     model: &TorchModel,
     tokenizer: &Tokenizer,
-    docs: &[Vec<&str>],
+    docs: &[Vec<UnitInput>],
 ) -> Result<Vec<tch::Tensor>> {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (from.spec.id(), weights_digest(from)?, cfg.max_len, docs).hash(&mut h);
+    (from.spec.id(), weights_digest(from)?, cfg.max_len, docs.len()).hash(&mut h);
     // The features end in the layout features: a change in how those are computed is a new key.
     for d in docs {
-        for f in layout_features(d).iter().flatten() {
-            f.to_bits().hash(&mut h);
+        d.len().hash(&mut h);
+        for u in d {
+            (u.text, u.before, u.after, u.first).hash(&mut h);
+            for f in u.layout {
+                f.to_bits().hash(&mut h);
+            }
         }
     }
     let dir = cfg.out.parent().unwrap_or(Path::new(".")).join("feature-cache");
@@ -979,8 +983,8 @@ fn cached_unit_features(
     let flat: Vec<(usize, Encoded)> = docs
         .iter()
         .enumerate()
-        .flat_map(|(d, texts)| UnitInput::in_document(texts).into_iter().map(move |u| (d, u)).collect::<Vec<_>>())
-        .map(|(d, u)| tokenizer.encode(&u).map(|e| (d, e)))
+        .flat_map(|(d, units)| units.iter().map(move |u| (d, u)))
+        .map(|(d, u)| tokenizer.encode(u).map(|e| (d, e)))
         .collect::<Result<_>>()?;
     let mut order: Vec<usize> = (0..flat.len()).collect();
     order.sort_by_key(|&i| flat[i].1.ids.len());
@@ -994,8 +998,8 @@ fn cached_unit_features(
     }
     let mut out = Vec::with_capacity(docs.len());
     let mut at = 0;
-    for texts in docs {
-        let n = texts.len();
+    for units in docs {
+        let n = units.len();
         let doc_rows: Vec<tch::Tensor> = rows[at..at + n].iter().map(|r| r.as_ref().expect("encoded").shallow_clone()).collect();
         out.push(if n == 0 { tch::Tensor::zeros([0, 0], (tch::Kind::Float, tch::Device::Cpu)) } else { tch::Tensor::stack(&doc_rows, 0) });
         at += n;
@@ -1005,6 +1009,10 @@ fn cached_unit_features(
     tch::Tensor::write_safetensors(&named, &path)?;
     Ok(out)
 }
+
+/// How often a page's markup features are hidden from the content layer in training (per document
+/// and pass): the same pages then teach it plain-text scrapes too.
+const MARKUP_DROPOUT: f64 = 0.5;
 
 /// Web units per lone-sentence document in the content layer's training data (`FRAMEMARK_LONE_PER_WEB`
 /// overrides it for experiments).
@@ -1019,11 +1027,13 @@ struct ContentDoc {
     masks: Vec<Vec<f32>>,
     /// Times it is seen per pass (the few authored pages count more).
     repeat: usize,
+    /// The markup features of each unit's line when the document is an HTML page.
+    dom: Option<Vec<Dom>>,
 }
 
 impl ContentDoc {
     fn inputs(&self) -> Vec<UnitInput<'_>> {
-        UnitInput::in_document(&self.texts.iter().map(String::as_str).collect::<Vec<_>>())
+        UnitInput::in_page(&self.texts.iter().map(String::as_str).collect::<Vec<_>>(), self.dom.as_deref())
     }
 }
 
@@ -1034,7 +1044,7 @@ impl ContentDoc {
 /// kind head learns boilerplate from the authored pages instead.
 fn web_doc(page: &WebPage, kinds: &[String]) -> ContentDoc {
     let units = segment(&page.text);
-    let mut doc = ContentDoc { texts: Vec::new(), targets: Vec::new(), masks: Vec::new(), repeat: 1 };
+    let mut doc = ContentDoc { texts: Vec::new(), targets: Vec::new(), masks: Vec::new(), repeat: 1, dom: page.unit_dom(&units) };
     for u in &units {
         let mut target = vec![0.0; kinds.len() + 1];
         let mut mask = vec![0.0; kinds.len() + 1];
@@ -1063,7 +1073,7 @@ fn article_doc(text: &str, kinds: &[String]) -> ContentDoc {
     let texts: Vec<String> = segment(text).into_iter().map(|u| u.text).collect();
     let mut mask = vec![0.0; kinds.len() + 1];
     mask[0] = 1.0;
-    ContentDoc { targets: vec![vec![0.0; kinds.len() + 1]; texts.len()], masks: vec![mask; texts.len()], texts, repeat: 1 }
+    ContentDoc { targets: vec![vec![0.0; kinds.len() + 1]; texts.len()], masks: vec![mask; texts.len()], texts, repeat: 1, dom: None }
 }
 
 /// Unit-level filler F1 of `docs` (known units only) at `threshold`, from content probabilities.
@@ -1214,8 +1224,8 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     // the run directory (a rerun with other layer settings skips the encoder).
     let started = Instant::now();
     let n_content = spec.content_labels.len();
-    let texts: Vec<Vec<&str>> = docs.iter().map(|d| d.texts.iter().map(String::as_str).collect()).collect();
-    let features = cached_unit_features(cfg, &from_dir, &model, &tokenizer, &texts)?;
+    let inputs: Vec<Vec<UnitInput>> = docs.iter().map(ContentDoc::inputs).collect();
+    let features = cached_unit_features(cfg, &from_dir, &model, &tokenizer, &inputs)?;
     let mut train_docs = Vec::with_capacity(docs.len());
     for (doc, x) in docs.iter().zip(features) {
         let n = doc.texts.len();
@@ -1230,7 +1240,10 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
         train_docs.push((x, y, m));
     }
     log.line(&format!("unit features of {} documents ({:.0}s)", train_docs.len(), started.elapsed().as_secs_f64()));
-    let losses = model.fit_document_head(DocHeadKind::Content, &train_docs, cfg.epochs, 8, cfg.lr, cfg.seed)?;
+    // Half the time a page's markup features are hidden (each document, each pass), so the layer
+    // learns pages both as HTML and as the plain-text scrape they also arrive as.
+    let hide = Some((DOM_FEATURES as i64, MARKUP_DROPOUT));
+    let losses = model.fit_document_head(DocHeadKind::Content, &train_docs, cfg.epochs, 8, cfg.lr, cfg.seed, hide)?;
     for (epoch, l) in losses.iter().enumerate() {
         log.line(&format!("epoch {} content loss {l:.4}", epoch + 1));
     }
@@ -1264,13 +1277,20 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     if let Some(n) = cfg.limit {
         dragnet_pages.truncate(n.div_ceil(20));
     }
-    let dragnet: Vec<(Vec<String>, String)> = dragnet_pages
+    // From HTML, as `eval dragnet-dev` reads them: with their markup features.
+    let dragnet: Vec<(Vec<String>, Option<Vec<Dom>>, String)> = dragnet_pages
         .into_iter()
-        .map(|p| (segment(&html::extract(&p.html).text).into_iter().map(|u| u.text).collect(), p.gold))
+        .map(|p| {
+            let doc = crate::text::Document::from_html(&p.id, html::extract(&p.html));
+            let units = segment(&doc.text);
+            let dom = doc.unit_dom(&units);
+            (units.into_iter().map(|u| u.text).collect(), dom, p.gold)
+        })
         .collect();
-    let dragnet_texts: Vec<Vec<&str>> = dragnet.iter().map(|(t, _)| t.iter().map(String::as_str).collect()).collect();
+    let dragnet_inputs: Vec<Vec<UnitInput>> =
+        dragnet.iter().map(|(t, dom, _)| UnitInput::in_page(&t.iter().map(String::as_str).collect::<Vec<_>>(), dom.as_deref())).collect();
     let mut dragnet_filler: Vec<Vec<f32>> = Vec::with_capacity(dragnet.len());
-    for x in cached_unit_features(cfg, &from_dir, &model, &tokenizer, &dragnet_texts)? {
+    for x in cached_unit_features(cfg, &from_dir, &model, &tokenizer, &dragnet_inputs)? {
         dragnet_filler.push(if x.size()[0] == 0 {
             Vec::new()
         } else {
@@ -1284,7 +1304,7 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
         let pages: Vec<_> = dragnet
             .iter()
             .zip(&dragnet_filler)
-            .map(|((texts, gold), p)| {
+            .map(|((texts, _, gold), p)| {
                 let kept: Vec<&str> = texts.iter().zip(p).filter(|(_, &p)| p < t).map(|(x, _)| x.as_str()).collect();
                 zyte_match(&kept.join("\n"), gold)
             })
@@ -1595,7 +1615,7 @@ pub fn train_claim_head(cfg: &TrainConfig, from: &Path, _labels: &LabelSet) -> R
     }
     let n_tok = tok_y.nrows();
     log.line(&format!("encoded {} documents, {n_tok} PolNeAR tokens ({:.0}s)", train_docs.len(), started.elapsed().as_secs_f64()));
-    let losses = model.fit_document_head(DocHeadKind::Claim, &train_docs, cfg.epochs, 8, cfg.lr, cfg.seed)?;
+    let losses = model.fit_document_head(DocHeadKind::Claim, &train_docs, cfg.epochs, 8, cfg.lr, cfg.seed, None)?;
     for (epoch, l) in losses.iter().enumerate() {
         log.line(&format!("epoch {} claim loss {l:.4}", epoch + 1));
     }

@@ -123,6 +123,27 @@ pub struct WebPage {
     pub lines: Vec<WebLine>,
 }
 
+impl WebPage {
+    /// The markup features of the line each unit starts in ([`crate::text::layout::dom_features`]);
+    /// `None` for an authored page, which is plain text.
+    pub fn unit_dom(&self, units: &[crate::text::Unit]) -> Option<Vec<crate::text::layout::Dom>> {
+        if self.lines.iter().any(|l| l.source == "authored") {
+            return None;
+        }
+        Some(
+            units
+                .iter()
+                .map(|u| {
+                    self.lines
+                        .iter()
+                        .find(|l| l.start <= u.start && u.start < l.end)
+                        .map_or_else(|| crate::text::layout::line_dom("body", Landmarks::default(), 0.0), |l| crate::text::layout::line_dom(l.tag, l.landmarks, l.link_share))
+                })
+                .collect(),
+        )
+    }
+}
+
 fn page(id: String, url: Option<String>, x: html::Extracted, labels: Vec<(Content, &'static str)>) -> WebPage {
     let lines = x
         .lines()

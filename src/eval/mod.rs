@@ -289,7 +289,8 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
             for page in &test {
                 let units = segment(&page.text);
                 let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-                let scores = clf.score(&UnitInput::in_document(&texts))?;
+                // The pages are HTML: the layer reads their markup as it does for `--input html`.
+                let scores = clf.score(&UnitInput::in_page(&texts, page.unit_dom(&units).as_deref()))?;
                 // chars of each line's units: (filler chars, total chars, kind votes by chars)
                 let mut lines: Vec<(usize, usize, Vec<usize>)> = vec![(0, 0, vec![0; kinds.len()]); page.lines.len()];
                 for (u, sc) in units.iter().zip(&scores) {
@@ -354,10 +355,10 @@ fn extraction_report(set: &str, clf: &Classifier, pages: &[ZytePage], measure: &
     require_content(clf)?;
     let (mut ours, mut traf, mut all) = (Vec::new(), Vec::new(), Vec::new());
     for page in pages {
-        let extracted = html::extract(&page.html);
-        let units = segment(&extracted.text);
+        let doc = crate::text::Document::from_html(&page.id, html::extract(&page.html));
+        let units = segment(&doc.text);
         let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-        let scores = clf.score(&UnitInput::in_document(&texts))?;
+        let scores = clf.score(&UnitInput::in_page(&texts, doc.unit_dom(&units).as_deref()))?;
         let article: Vec<&str> = texts
             .iter()
             .zip(&scores)
@@ -366,7 +367,7 @@ fn extraction_report(set: &str, clf: &Classifier, pages: &[ZytePage], measure: &
             .collect();
         ours.push(zyte_match(&article.join("\n"), &page.gold));
         traf.push(zyte_match(&trafilatura_text(&page.html), &page.gold));
-        all.push(zyte_match(&extracted.text, &page.gold));
+        all.push(zyte_match(&doc.text, &page.gold));
     }
     let row = |label: &str, m: &[crate::data::web::ShingleMatch]| {
         let z = zyte_summary(m);

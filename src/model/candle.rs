@@ -9,7 +9,6 @@ use candle_transformers::models::bert::{BertModel, Config};
 
 use super::{Backend, Batch, DocOutputs, ModelDir, Outputs};
 use crate::error::{Error, Result};
-use crate::text::layout::LAYOUT_FEATURES;
 
 /// The candle model: BERT encoder plus the sentence and token heads.
 pub struct CandleModel {
@@ -20,6 +19,9 @@ pub struct CandleModel {
     claim: Option<DocHead>,
     claim_token: Option<Linear>,
     device: Device,
+    /// Layout features the document heads read (the first that many of each unit's; a model from
+    /// before the markup features reads the text ones only).
+    layout_n: usize,
 }
 
 /// A document-level head: linear over each unit's features, next to the outputs at that unit of a
@@ -139,7 +141,7 @@ impl CandleModel {
         let sentence = candle_nn::linear(hidden, dir.spec.sentence_labels.len(), vb.pp("heads.sentence"))?;
         let token = candle_nn::linear(hidden, dir.spec.token_labels.len(), vb.pp("heads.token"))?;
         let spec = &dir.spec;
-        let features = hidden + LAYOUT_FEATURES;
+        let features = hidden + spec.layout_features;
         let content = match spec.content_labels.len() {
             0 => None,
             n => Some(DocHead::load(&vb, "content", features, spec.content_rnn, n)?),
@@ -151,7 +153,7 @@ impl CandleModel {
                 Some(candle_nn::linear(hidden, spec.claim_token_labels.len(), vb.pp("heads.claim_token"))?),
             ),
         };
-        Ok(CandleModel { bert, sentence, token, content, claim, claim_token, device })
+        Ok(CandleModel { bert, sentence, token, content, claim, claim_token, device, layout_n: spec.layout_features })
     }
 }
 
@@ -172,7 +174,8 @@ impl Backend for CandleModel {
         let unit_features = match self.content.is_some() || self.claim.is_some() {
             false => ndarray::Array2::zeros((b, 0)),
             true => {
-                let layout = Tensor::from_iter(batch.layout.iter().copied(), &self.device)?.reshape((b, LAYOUT_FEATURES))?;
+                let layout = batch.layout.slice(ndarray::s![.., ..self.layout_n]);
+                let layout = Tensor::from_iter(layout.iter().copied(), &self.device)?.reshape((b, self.layout_n))?;
                 to_array2(&Tensor::cat(&[&pooled, &layout], 1)?)?
             }
         };

@@ -34,7 +34,7 @@ use ndarray::{Array2, Array3};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::text::layout::{layout_features, LAYOUT_FEATURES};
+use crate::text::layout::{layout_features, with_dom, Dom, LAYOUT_FEATURES, TEXT_FEATURES};
 
 /// `framemark.json` in a model directory: what the heads mean and how inputs are cut.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -108,11 +108,12 @@ impl ModelSpec {
     /// replaces those heads and may start from such a model).
     pub fn check_layout(&self, path: &Path) -> Result<()> {
         let document_heads = !self.content_labels.is_empty() || !self.claim_labels.is_empty();
-        if document_heads && self.layout_features != LAYOUT_FEATURES {
+        // A model from before the markup features (0.3.0) reads the text features alone.
+        if document_heads && self.layout_features != LAYOUT_FEATURES && self.layout_features != TEXT_FEATURES {
             return Err(Error::Model {
                 path: path.to_path_buf(),
                 reason: format!(
-                    "framemark.json: the model's content/claim heads read {} layout features, this build computes {LAYOUT_FEATURES}; use the model that ships with this version",
+                    "framemark.json: the model's content/claim heads read {} layout features, this build computes {LAYOUT_FEATURES} (or {TEXT_FEATURES} for older models); use the model that ships with this version",
                     self.layout_features
                 ),
             });
@@ -218,7 +219,13 @@ impl<'a> UnitInput<'a> {
 
     /// The units of one document, in order, each with its neighbours and layout.
     pub fn in_document(texts: &[&'a str]) -> Vec<Self> {
-        layout_features(texts)
+        Self::in_page(texts, None)
+    }
+
+    /// [`UnitInput::in_document`] with the markup features of each unit's line when the document is
+    /// an HTML page (`dom`: one per unit, see [`crate::text::Document::unit_dom`]).
+    pub fn in_page(texts: &[&'a str], dom: Option<&[Dom]>) -> Vec<Self> {
+        with_dom(texts, dom)
             .into_iter()
             .enumerate()
             .map(|(i, layout)| UnitInput {

@@ -13,7 +13,6 @@ use tch::{nn, nn::Module, nn::OptimizerConfig, nn::RNN, Device, Kind, Reduction,
 
 use super::{Backend, Batch, DocOutputs, ModelDir, ModelSpec, Outputs};
 use crate::error::{Error, Result};
-use crate::text::layout::LAYOUT_FEATURES;
 
 /// Encoder + heads on libtorch.
 pub struct TorchModel {
@@ -26,6 +25,9 @@ pub struct TorchModel {
     claim_token: Option<nn::Linear>,
     dropout: f64,
     device: Device,
+    /// Layout features the document heads read ([`ModelSpec::layout_features`]: the first that many
+    /// of each unit's).
+    layout_n: usize,
 }
 
 /// A document-level head (see candle.rs): linear over each unit's features, next to the outputs of
@@ -110,14 +112,25 @@ impl TorchModel {
         let heads = &root / "heads";
         let sentence = nn::linear(&heads / "sentence", hidden, spec.sentence_labels.len() as i64, Default::default());
         let token = nn::linear(&heads / "token", hidden, spec.token_labels.len() as i64, Default::default());
-        let features = hidden + LAYOUT_FEATURES as i64;
+        let features = hidden + spec.layout_features as i64;
         let content = (!spec.content_labels.is_empty())
             .then(|| DocHead::new(&heads, "content", features, spec.content_rnn as i64, spec.content_labels.len() as i64));
         let claim = (!spec.claim_labels.is_empty())
             .then(|| DocHead::new(&heads, "claim", features, spec.claim_rnn as i64, spec.claim_labels.len() as i64));
         let claim_token = (!spec.claim_labels.is_empty())
             .then(|| nn::linear(&heads / "claim_token", hidden, spec.claim_token_labels.len() as i64, Default::default()));
-        TorchModel { vs, bert, sentence, token, content, claim, claim_token, dropout: config.hidden_dropout_prob, device }
+        TorchModel {
+            vs,
+            bert,
+            sentence,
+            token,
+            content,
+            claim,
+            claim_token,
+            dropout: config.hidden_dropout_prob,
+            device,
+            layout_n: spec.layout_features,
+        }
     }
 
     /// Loads a complete framemark model directory.
@@ -262,7 +275,7 @@ impl TorchModel {
         let pooled = pooled.dropout(self.dropout, train);
         let hidden = hidden.dropout(self.dropout, train);
         let (b, seq) = (batch.layout.nrows() as i64, hidden.size()[1]);
-        let features = Tensor::cat(&[&pooled, &from_array2(&batch.layout, self.device)], 1);
+        let features = Tensor::cat(&[&pooled, &self.layout(batch)], 1);
         // Joint training sees units, not documents: only document heads without a GRU train here.
         let unit_head = |head: &Option<DocHead>| match head {
             Some(head) if head.rnn.is_none() => head.forward(&features),
@@ -288,14 +301,14 @@ impl TorchModel {
     /// features, `[batch, hidden + LAYOUT_FEATURES]` (inference mode, no gradient).
     pub fn content_inputs(&self, batch: &Batch) -> Result<Tensor> {
         let (_, pooled) = tch::no_grad(|| self.encode(batch, false))?;
-        Ok(Tensor::cat(&[&pooled, &from_array2(&batch.layout, self.device)], 1))
+        Ok(Tensor::cat(&[&pooled, &self.layout(batch)], 1))
     }
 
     /// Unit features (as [`Self::content_inputs`]) and every token's hidden state `[batch, seq,
     /// hidden]`, for training the claim heads on a frozen encoder.
     pub fn claim_inputs(&self, batch: &Batch) -> Result<(Tensor, Tensor)> {
         let (hidden, pooled) = tch::no_grad(|| self.encode(batch, false))?;
-        Ok((Tensor::cat(&[&pooled, &from_array2(&batch.layout, self.device)], 1), hidden))
+        Ok((Tensor::cat(&[&pooled, &self.layout(batch)], 1), hidden))
     }
 
     /// Trains the content layer (GRU and head) alone on fixed inputs: `docs` holds each document's
@@ -303,6 +316,8 @@ impl TorchModel {
     /// (`[units, content_labels]`, masked BCE). The encoder and the framing heads are frozen, so every
     /// framing output stays exactly as it was. AdamW, one step per batch of `docs_per_step`
     /// documents of similar length, `epochs` passes; returns the mean loss of each pass.
+    /// `hide_last = Some((n, p))` zeroes the last `n` features of a document (all its units) with
+    /// probability `p`, drawn anew each pass (the content layer's markup features).
     pub fn fit_document_head(
         &mut self,
         which: DocHeadKind,
@@ -311,6 +326,7 @@ impl TorchModel {
         docs_per_step: usize,
         lr: f64,
         seed: u64,
+        hide_last: Option<(i64, f64)>,
     ) -> Result<Vec<f64>> {
         let head = match which {
             DocHeadKind::Content => self.content.as_ref(),
@@ -344,7 +360,24 @@ impl TorchModel {
             let (mut sum, mut n) = (0.0, 0);
             for &g in &perm {
                 let group = groups[g as usize];
-                let xs: Vec<Tensor> = group.iter().map(|&d| docs[d].0.dropout(0.1, true)).collect();
+                let xs: Vec<Tensor> = group
+                    .iter()
+                    .map(|&d| {
+                        let x = docs[d].0.dropout(0.1, true);
+                        match hide_last {
+                            // Zero the last `n` features of the whole document with probability `p`.
+                            Some((n, p)) if Tensor::rand([1], (Kind::Float, Device::Cpu)).double_value(&[0]) < p => {
+                                let cols = x.size()[1];
+                                let keep = Tensor::cat(
+                                    &[Tensor::ones([cols - n], (Kind::Float, x.device())), Tensor::zeros([n], (Kind::Float, x.device()))],
+                                    0,
+                                );
+                                x * keep
+                            }
+                            _ => x,
+                        }
+                    })
+                    .collect();
                 let logits = Tensor::cat(&head.forward_batch(&xs.iter().collect::<Vec<_>>()), 0);
                 let y = Tensor::cat(&group.iter().map(|&d| targets[d].0.shallow_clone()).collect::<Vec<_>>(), 0);
                 let m = Tensor::cat(&group.iter().map(|&d| targets[d].1.shallow_clone()).collect::<Vec<_>>(), 0);
@@ -423,6 +456,13 @@ fn from_array3(a: &Array3<f32>, device: Device) -> Tensor {
     Tensor::from_slice(&a.iter().copied().collect::<Vec<_>>()).view([x as i64, y as i64, z as i64]).to(device)
 }
 
+impl TorchModel {
+    /// The batch's layout features this model's document heads read.
+    fn layout(&self, batch: &Batch) -> Tensor {
+        from_array2(&batch.layout.slice(ndarray::s![.., ..self.layout_n]).to_owned(), self.device)
+    }
+}
+
 impl Backend for TorchModel {
     fn forward(&self, batch: &Batch) -> Result<Outputs> {
         let (sentence, tokens, features) = tch::no_grad(|| -> Result<_> {
@@ -430,7 +470,7 @@ impl Backend for TorchModel {
             let b = batch.layout.nrows() as i64;
             let features = match self.content.is_some() || self.claim.is_some() {
                 false => Tensor::zeros([b, 0], (Kind::Float, self.device)),
-                true => Tensor::cat(&[&pooled, &from_array2(&batch.layout, self.device)], 1),
+                true => Tensor::cat(&[&pooled, &self.layout(batch)], 1),
             };
             let claim_tokens = match &self.claim_token {
                 None => Tensor::zeros([b, hidden.size()[1], 0], (Kind::Float, self.device)),

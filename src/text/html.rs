@@ -54,6 +54,15 @@ pub struct Landmarks {
     pub footer: bool,
     /// Inside `<aside>`, `role="complementary"`, or an element whose id or class has a word with `sidebar`.
     pub aside: bool,
+    /// Inside `<article>`, `<main>`, `role="main"`/`"article"`, `itemprop="articleBody"`, or an element
+    /// whose id or class has the word `article`, `story`, `entry` or a word with `articlebody`/`storybody`
+    /// (where CMSs put the body).
+    pub main: bool,
+    /// Inside an element whose id or class names page furniture: a word with `comment`, `related`,
+    /// `share`, `social`, `promo`, `sponsor`, `newsletter`, `subscribe`, `advert`, `widget`, `cookie`,
+    /// `popular`, `trending`, `recommend`, `outbrain`, `taboola`, or the word `ad`/`ads` (the names
+    /// boilerplate removers such as trafilatura and readability look for).
+    pub furniture: bool,
 }
 
 /// One line of extracted text and its layout.
@@ -292,8 +301,21 @@ fn is_dropped(e: &Element) -> bool {
 }
 
 fn merge(a: Landmarks, b: &Landmarks) -> Landmarks {
-    Landmarks { nav: a.nav || b.nav, header: a.header || b.header, footer: a.footer || b.footer, aside: a.aside || b.aside }
+    Landmarks {
+        nav: a.nav || b.nav,
+        header: a.header || b.header,
+        footer: a.footer || b.footer,
+        aside: a.aside || b.aside,
+        main: a.main || b.main,
+        furniture: a.furniture || b.furniture,
+    }
 }
+
+/// Parts of id/class words that name page furniture ([`Landmarks::furniture`]).
+const FURNITURE_WORDS: &[&str] = &[
+    "comment", "related", "share", "social", "promo", "sponsor", "newsletter", "subscribe", "advert", "widget", "cookie",
+    "popular", "trending", "recommend", "outbrain", "taboola",
+];
 
 /// The landmarks one element opens.
 fn landmarks_of(e: &Element) -> Landmarks {
@@ -312,6 +334,14 @@ fn landmarks_of(e: &Element) -> Landmarks {
         header: e.name() == "header" || role == "banner",
         footer: e.name() == "footer" || role == "contentinfo" || named(&|w| w.contains("footer")),
         aside: e.name() == "aside" || role == "complementary" || named(&|w| w.contains("sidebar")),
+        main: matches!(e.name(), "article" | "main")
+            || matches!(role, "main" | "article")
+            || e.attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("articlebody"))
+            || named(&|w| matches!(w, "article" | "story" | "entry") || w.contains("articlebody") || w.contains("storybody")),
+        furniture: named(&|w| {
+            matches!(w, "ad" | "ads")
+                || FURNITURE_WORDS.iter().any(|f| w.contains(f))
+        }),
     }
 }
 
@@ -387,6 +417,16 @@ mod tests {
         assert!(b[3].landmarks.footer);
         assert!(b[4].landmarks.aside);
         assert!(!extract("<div class=\"unavailable canvas\">x</div>").blocks[0].landmarks.nav);
+        let x = extract(
+            "<article><p>Body.</p><div class=\"related-posts\"><p>Teaser</p></div></article>\
+             <div id=\"disqus_comments\">Nice</div><div class=\"ad\">Buy</div><div class=\"shadow\">x</div>",
+        );
+        let b = &x.blocks;
+        assert!(b[0].landmarks.main && !b[0].landmarks.furniture);
+        assert!(b[1].landmarks.main && b[1].landmarks.furniture);
+        assert!(b[2].landmarks.furniture && !b[2].landmarks.main);
+        assert!(b[3].landmarks.furniture);
+        assert!(!b[4].landmarks.furniture, "'shadow' is no ad");
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //!   without it.
 //! * HTML ([`html_document`]): the document text is the page's visible text, one block per line, as
 //!   [`html::extract`] gives it, and unit offsets index that text, not the markup
-//!   ([`Offsets::HtmlText`]). A page is decoded as UTF-8, or as Windows-1252 when it is not valid
+//!   ([`Offsets::HtmlText`](crate::text::Offsets::HtmlText)). A page is decoded as UTF-8, or as Windows-1252 when it is not valid
 //!   UTF-8 and does not declare UTF-8 ([`decode_html`]): a web page is never refused for its bytes.
 //! * A directory is walked recursively in path order, skipping hidden entries (names starting with
 //!   `.`) and symbolic links to directories (so a walk cannot loop). It takes files ending in
@@ -36,7 +36,7 @@ use std::str::FromStr;
 use serde_json::Value;
 
 use super::segment::is_space;
-use super::{html, Document, Offsets};
+use super::{html, Document};
 use crate::error::{Error, Result};
 
 /// The path that means stdin.
@@ -112,7 +112,7 @@ impl FromStr for InputFormat {
 }
 
 /// One input as read: a document, or why it could not be read (reported, never dropped).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
     /// A document ready to segment.
     Doc(Document),
@@ -339,11 +339,11 @@ pub fn text_document(id: impl Into<String>, bytes: Vec<u8>) -> Loaded {
     if text.chars().all(is_space) {
         return Loaded::failed(id, "empty input");
     }
-    Loaded::Doc(Document { id, text, offsets: Offsets::Input })
+    Loaded::Doc(Document::plain(id, text))
 }
 
 /// An HTML document from raw bytes: the page's visible text ([`html::extract`]) is the document
-/// text, with [`Offsets::HtmlText`]. Fails on NUL bytes (`binary input`) and on a page without
+/// text, with [`Offsets::HtmlText`](crate::text::Offsets::HtmlText). Fails on NUL bytes (`binary input`) and on a page without
 /// visible text (`empty input`, as for a blank text file); any other bytes are decoded by
 /// [`decode_html`], never refused.
 pub fn html_document(id: impl Into<String>, bytes: Vec<u8>) -> Loaded {
@@ -351,11 +351,11 @@ pub fn html_document(id: impl Into<String>, bytes: Vec<u8>) -> Loaded {
     if bytes.contains(&0) {
         return Loaded::failed(id, "binary input");
     }
-    let text = html::extract(&decode_html(bytes)).text;
-    if text.chars().all(is_space) {
+    let page = html::extract(&decode_html(bytes));
+    if page.text.chars().all(is_space) {
         return Loaded::failed(id, "empty input");
     }
-    Loaded::Doc(Document { id, text, offsets: Offsets::HtmlText })
+    Loaded::Doc(Document::from_html(id, page))
 }
 
 /// The characters of an HTML page's bytes, without a leading BOM. Valid UTF-8 is read as UTF-8.
@@ -495,7 +495,7 @@ fn parse_record(line: &str, at: String) -> Loaded {
 
 /// Checks one parsed `{"id": "..." | 123, "text": "..."}` record and makes it a [`Document`]; other
 /// fields are ignored. A record may give `"html"`, a page, instead of `"text"`: the document is then
-/// its visible text ([`html::extract`], [`Offsets::HtmlText`]). `default_id` is the id of a record
+/// its visible text ([`html::extract`], [`Offsets::HtmlText`](crate::text::Offsets::HtmlText)). `default_id` is the id of a record
 /// without one. The `Err` is why the record cannot be used: not an object, an id that is neither
 /// string nor number, both `text` and `html`, neither, a non-string one, or blank text (for `html`,
 /// no visible text). JSONL inputs and the HTTP API (`serve`) share these rules.
@@ -511,23 +511,24 @@ pub fn record_document(record: Value, default_id: &str) -> std::result::Result<D
     };
     let text = record.remove("text").filter(|v| !v.is_null());
     let page = record.remove("html").filter(|v| !v.is_null());
-    let (text, offsets) = match (text, page) {
-        (Some(Value::String(text)), None) => (text, Offsets::Input),
-        (None, Some(Value::String(page))) => (html::extract(&page).text, Offsets::HtmlText),
+    let doc = match (text, page) {
+        (Some(Value::String(text)), None) => Document::plain(id, text),
+        (None, Some(Value::String(page))) => Document::from_html(id, html::extract(&page)),
         (Some(_), Some(_)) => return Err(format!("record {id:?}: give either \"text\" or \"html\", not both")),
         (None, None) => return Err(format!("record {id:?}: missing \"text\"")),
         (Some(_), None) => return Err(format!("record {id:?}: \"text\" must be a string")),
         (None, Some(_)) => return Err(format!("record {id:?}: \"html\" must be a string")),
     };
-    if text.chars().all(is_space) {
-        return Err(format!("record {id:?}: empty text"));
+    if doc.text.chars().all(is_space) {
+        return Err(format!("record {:?}: empty text", doc.id));
     }
-    Ok(Document { id, text, offsets })
+    Ok(doc)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::Offsets;
     use std::io::Cursor;
 
     fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
@@ -540,11 +541,31 @@ mod tests {
     }
 
     fn read_all(paths: &[PathBuf], format: InputFormat) -> Vec<Loaded> {
-        read_inputs(paths, format).collect()
+        untag(read_inputs(paths, format).collect())
+    }
+
+    /// Checks that every HTML document carries the markup features of each of its lines (and a
+    /// text document none), then drops them, so that documents compare by id, text and offsets.
+    fn untag(loaded: Vec<Loaded>) -> Vec<Loaded> {
+        loaded
+            .into_iter()
+            .map(|l| match l {
+                Loaded::Doc(mut d) => {
+                    match (&d.offsets, &d.dom) {
+                        (Offsets::HtmlText, Some(dom)) => assert_eq!(dom.len(), d.text.split('\n').count(), "{}", d.id),
+                        (Offsets::Input, None) => {}
+                        other => panic!("{}: offsets and markup features disagree: {other:?}", d.id),
+                    }
+                    d.dom = None;
+                    Loaded::Doc(d)
+                }
+                failed => failed,
+            })
+            .collect()
     }
 
     fn doc(id: &str, text: &str) -> Loaded {
-        Loaded::Doc(Document { id: id.into(), text: text.into(), offsets: Offsets::Input })
+        Loaded::Doc(Document::plain(id, text))
     }
 
     fn failure(loaded: &Loaded) -> (&str, &str) {
@@ -759,7 +780,7 @@ mod tests {
     }
 
     fn page(id: &str, text: &str) -> Loaded {
-        Loaded::Doc(Document { id: id.into(), text: text.into(), offsets: Offsets::HtmlText })
+        Loaded::Doc(Document { id: id.into(), text: text.into(), offsets: Offsets::HtmlText, dom: None })
     }
 
     #[test]
@@ -858,7 +879,7 @@ mod tests {
             "{\"id\": \"n\", \"html\": 5}\n",
             "{\"id\": \"s\", \"html\": \"<script>only()</script>\"}\n",
         );
-        let got: Vec<Loaded> = jsonl_records(Cursor::new(input), "in.jsonl").collect();
+        let got: Vec<Loaded> = untag(jsonl_records(Cursor::new(input), "in.jsonl").collect());
         assert_eq!(
             got,
             [

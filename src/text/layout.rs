@@ -1,11 +1,48 @@
 //! Layout features of a unit within its document: where it sits, how long it is, whether it reads
 //! like a sentence, whether it repeats. Page furniture is told apart by place and shape as much as by
 //! wording (a teaser headline reads like a headline), so the content head gets these next to the
-//! encoder's view of the unit. Computed from the unit texts alone, so plain text and HTML input get
-//! the same features.
+//! encoder's view of the unit. The first [`TEXT_FEATURES`] come from the unit texts alone, so plain
+//! text and HTML input get them alike; the last [`DOM_FEATURES`] are what an HTML page adds about the
+//! line a unit sits in (its element, landmarks, link share: [`dom_features`]), all 0 for plain text.
 
+use super::html::{Block, Landmarks};
+
+/// Layout features read from the unit texts.
+pub const TEXT_FEATURES: usize = 9;
+/// Layout features read from an HTML page's markup (0 for plain text).
+pub const DOM_FEATURES: usize = 11;
 /// Number of layout features per unit.
-pub const LAYOUT_FEATURES: usize = 9;
+pub const LAYOUT_FEATURES: usize = TEXT_FEATURES + DOM_FEATURES;
+
+/// What the markup says about one line of an HTML page.
+pub type Dom = [f32; DOM_FEATURES];
+
+/// The markup features of one extracted line, in order: 0 the input was HTML (always 1 here), 1
+/// share of its chars in links, landmarks 2 nav, 3 header, 4 footer, 5 aside, 6 main (article body),
+/// 7 furniture by id/class name, and its element: 8 a heading, 9 `p`, 10 a list item (`li`/`dd`/`dt`).
+/// Link density and these landmarks are what DOM-based extractors (Kohlschütter et al. 2010,
+/// trafilatura, readability) decide by; a plain-text scrape has lost them.
+pub fn dom_features(block: &Block) -> Dom {
+    line_dom(block.tag, block.landmarks, block.link_share)
+}
+
+/// [`dom_features`] from a line's element, landmarks and link share.
+pub fn line_dom(tag: &str, l: Landmarks, link_share: f32) -> Dom {
+    let b = |x: bool| f32::from(u8::from(x));
+    [
+        1.0,
+        link_share.clamp(0.0, 1.0),
+        b(l.nav),
+        b(l.header),
+        b(l.footer),
+        b(l.aside),
+        b(l.main),
+        b(l.furniture),
+        b(matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")),
+        b(tag == "p"),
+        b(matches!(tag, "li" | "dd" | "dt")),
+    ]
+}
 
 /// Words are counted up to this many (then the feature saturates at 1).
 const MAX_WORDS: f32 = 40.0;
@@ -32,6 +69,7 @@ fn sentence_end(t: &str) -> bool {
 /// 6 length of the unit before, 7 length of the unit after (0 when there is none), 8 share of its
 /// letters in upper case (the encoder is uncased, and ALL-CAPS link lines are page furniture more
 /// often than prose). All in [0, 1].
+/// The DOM part is 0 (plain text); [`with_dom`] fills it in for an HTML page.
 pub fn layout_features(texts: &[&str]) -> Vec<[f32; LAYOUT_FEATURES]> {
     let n = texts.len();
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
@@ -51,9 +89,32 @@ pub fn layout_features(texts: &[&str]) -> Vec<[f32; LAYOUT_FEATURES]> {
                 i.checked_sub(1).map_or(0.0, |j| words(texts[j])),
                 texts.get(i + 1).map_or(0.0, |u| words(u)),
                 upper_share(t),
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
             ]
         })
         .collect()
+}
+
+/// [`layout_features`] of a document's units, with the markup features of each unit's line where
+/// `dom` gives them (one per unit; `None` for plain text).
+pub fn with_dom(texts: &[&str], dom: Option<&[Dom]>) -> Vec<[f32; LAYOUT_FEATURES]> {
+    let mut out = layout_features(texts);
+    if let Some(dom) = dom {
+        for (f, d) in out.iter_mut().zip(dom) {
+            f[TEXT_FEATURES..].copy_from_slice(d);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -76,5 +137,19 @@ mod tests {
         assert!((caps[1][8] - 1.0 / 8.0).abs() < 1e-6);
         let alone = layout_features(&["One."]);
         assert_eq!(alone[0][0], 0.0);
+        assert!(alone[0][TEXT_FEATURES..].iter().all(|&x| x == 0.0), "plain text has no markup features");
+    }
+
+    #[test]
+    fn markup_features_of_html_lines() {
+        let x = super::super::html::extract("<nav><ul><li><a href=/>Home</a></li></ul></nav><article><h1>Title</h1><p>Body.</p></article>");
+        let dom: Vec<Dom> = x.blocks.iter().map(dom_features).collect();
+        assert_eq!(dom[0], [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
+        assert_eq!(dom[1], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
+        assert_eq!(dom[2], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]);
+        let f = with_dom(&["Home", "Title", "Body."], Some(&dom));
+        assert_eq!(f[0][..TEXT_FEATURES], layout_features(&["Home", "Title", "Body."])[0][..TEXT_FEATURES]);
+        assert_eq!(f[2][TEXT_FEATURES..], dom[2]);
+        assert!(f.iter().flatten().all(|&x| (0.0..=1.0).contains(&x)));
     }
 }

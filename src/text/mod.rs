@@ -19,7 +19,7 @@ pub use segment::segment;
 use serde::{Deserialize, Serialize};
 
 /// One input document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// The record id (JSONL `id`) or the file path as given.
     pub id: String,
@@ -28,6 +28,28 @@ pub struct Document {
     pub text: String,
     /// Which of the two [`Document::text`] is; unit records carry it as `offsets`.
     pub offsets: Offsets,
+    /// For an HTML input, what the markup says about each line of [`Document::text`] (one per line:
+    /// [`layout::dom_features`]); `None` for plain text.
+    pub dom: Option<Vec<layout::Dom>>,
+}
+
+impl Document {
+    /// A plain-text document.
+    pub fn plain(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Document { id: id.into(), text: text.into(), offsets: Offsets::Input, dom: None }
+    }
+
+    /// An HTML page's document: its visible text and the markup features of each line.
+    pub fn from_html(id: impl Into<String>, x: html::Extracted) -> Self {
+        let dom = x.blocks.iter().map(layout::dom_features).collect();
+        Document { id: id.into(), text: x.text, offsets: Offsets::HtmlText, dom: Some(dom) }
+    }
+
+    /// The markup features of each unit's line (`None` for plain text).
+    pub fn unit_dom(&self, units: &[Unit]) -> Option<Vec<layout::Dom>> {
+        let dom = self.dom.as_ref()?;
+        Some(units.iter().map(|u| dom.get(u.line).copied().unwrap_or_default()).collect())
+    }
 }
 
 /// The text a document's unit offsets index, named in every unit record (`"offsets"` in the JSONL
