@@ -1011,8 +1011,10 @@ fn cached_unit_features(
 }
 
 /// How often a page's markup features are hidden from the content layer in training (per document
-/// and pass): the same pages then teach it plain-text scrapes too.
-const MARKUP_DROPOUT: f64 = 0.5;
+/// and pass): the same pages then teach it plain-text scrapes too. `FRAMEMARK_MARKUP_DROPOUT`
+/// overrides it for experiments.
+static MARKUP_DROPOUT: std::sync::LazyLock<f64> =
+    std::sync::LazyLock::new(|| std::env::var("FRAMEMARK_MARKUP_DROPOUT").ok().and_then(|v| v.parse().ok()).unwrap_or(0.5));
 
 /// Web units per lone-sentence document in the content layer's training data (`FRAMEMARK_LONE_PER_WEB`
 /// overrides it for experiments).
@@ -1242,7 +1244,7 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     log.line(&format!("unit features of {} documents ({:.0}s)", train_docs.len(), started.elapsed().as_secs_f64()));
     // Half the time a page's markup features are hidden (each document, each pass), so the layer
     // learns pages both as HTML and as the plain-text scrape they also arrive as.
-    let hide = Some((DOM_FEATURES as i64, MARKUP_DROPOUT));
+    let hide = Some((DOM_FEATURES as i64, *MARKUP_DROPOUT));
     let losses = model.fit_document_head(DocHeadKind::Content, &train_docs, cfg.epochs, 8, cfg.lr, cfg.seed, hide)?;
     for (epoch, l) in losses.iter().enumerate() {
         log.line(&format!("epoch {} content loss {l:.4}", epoch + 1));

@@ -304,6 +304,7 @@ fn candle_and_torch_agree() {
 #[cfg(feature = "torch")]
 #[test]
 fn train_smoke() {
+    let _turn = torch_turn();
     let Some(data) = shared_data() else { return };
     let out = tempfile::tempdir().unwrap();
     let cfg = smoke_config(data, out.path());
@@ -320,6 +321,7 @@ fn train_smoke() {
 #[cfg(feature = "torch")]
 #[test]
 fn content_head_smoke() {
+    let _turn = torch_turn();
     let Some(data) = shared_data() else { return };
     let out = tempfile::tempdir().unwrap();
     let cfg = framemark::train::TrainConfig {
@@ -363,6 +365,7 @@ fn content_head_smoke() {
 #[cfg(feature = "torch")]
 #[test]
 fn claim_head_smoke() {
+    let _turn = torch_turn();
     let Some(data) = shared_data() else { return };
     let out = tempfile::tempdir().unwrap();
     let cfg = framemark::train::TrainConfig { epochs: 2, lr: 1e-3, limit: Some(6), ..smoke_config(data, out.path()) };
@@ -395,6 +398,7 @@ fn claim_head_smoke() {
 #[cfg(feature = "torch")]
 #[test]
 fn blend_smoke() {
+    let _turn = torch_turn();
     let Some(data) = shared_data() else { return };
     let labels = LabelSet::embedded();
     let texts = CLAIM_TEXTS;
@@ -426,6 +430,7 @@ fn blend_smoke() {
 #[cfg(feature = "torch")]
 #[test]
 fn warm_start_distill_smoke() {
+    let _turn = torch_turn();
     let Some(data) = shared_data() else { return };
     let labels = LabelSet::embedded();
     let texts = CLAIM_TEXTS;
@@ -457,6 +462,15 @@ fn warm_start_distill_smoke() {
     };
     let (free, held) = (run(0.0), run(10.0));
     assert!(held < free, "distillation should hold framing closer to the init model: drift {held} with, {free} without");
+}
+
+/// libtorch's random seed and thread count are process-wide, and the test harness runs tests on
+/// several threads: training tests take turns, so each run is the one its seed makes (two at once
+/// drew from one generator and made `warm_start_distill_smoke` pass or fail by chance).
+#[cfg(feature = "torch")]
+fn torch_turn() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// `../shared/data` for the training smoke tests; `None` (with a message) where it is absent.
