@@ -4,7 +4,7 @@
 #
 #   1. framing:  the framing-only fine-tune (0.1.0's recipe, the `train` defaults)          ~15 min
 #   2. content:  the content (filler) layer with its document GRU on the frozen framing
-#                model (`train --from`; 0.3.1's recipe)                                      ~20 min
+#                model (`train --from`; 0.3.2's recipe)                                      ~20 min
 #   3. joint:    warm start from that model (`--init`): encoder, framing heads and unit-level
 #                claim heads on PTC/BABE/authored and PolNeAR train units and CheckThat! train
 #                sentences, framing outputs held to the init model's (`--distill 1`)          ~40 min
@@ -33,7 +33,7 @@ common=(--base "$base" --version "$version")
 start="${START_FROM:-}"
 if [ -z "$start" ]; then
   "$fm" train --base "$base" --seed 13 --out "$runs/framing" --version 0.1.0
-  "$fm" train --base "$base" --version 0.3.1 --out "$runs/content" --from "$runs/framing/model" \
+  "$fm" train --base "$base" --version 0.3.2 --out "$runs/content" --from "$runs/framing/model" \
       --content-units 30000 --epochs 80 --lr 2e-3 --authored-pages-repeat 10 --seed 13
   start="$runs/content/model"
 fi

@@ -108,13 +108,15 @@ impl ModelSpec {
     /// replaces those heads and may start from such a model).
     pub fn check_layout(&self, path: &Path) -> Result<()> {
         let document_heads = !self.content_labels.is_empty() || !self.claim_labels.is_empty();
-        // A model from before the markup features (0.3.0) reads the text features alone.
-        if document_heads && self.layout_features != LAYOUT_FEATURES && self.layout_features != TEXT_FEATURES {
+        // Older models read a prefix of today's features: the text features alone (0.3.0), or all
+        // but the trafilatura share (0.3.1).
+        if document_heads && ![TEXT_FEATURES, LAYOUT_FEATURES - 1, LAYOUT_FEATURES].contains(&self.layout_features) {
             return Err(Error::Model {
                 path: path.to_path_buf(),
                 reason: format!(
-                    "framemark.json: the model's content/claim heads read {} layout features, this build computes {LAYOUT_FEATURES} (or {TEXT_FEATURES} for older models); use the model that ships with this version",
-                    self.layout_features
+                    "framemark.json: the model's content/claim heads read {} layout features, this build computes {LAYOUT_FEATURES} (or the first {TEXT_FEATURES} or {} for older models); use the model that ships with this version",
+                    self.layout_features,
+                    LAYOUT_FEATURES - 1
                 ),
             });
         }
@@ -514,4 +516,24 @@ pub fn score(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Models read a prefix of the layout features this build computes: 0.3.0 the text features
+    /// alone, 0.3.1 all but trafilatura's share; any other count is refused with a clear error.
+    #[test]
+    fn older_layouts_load_and_others_are_refused() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/framemark-minilm/framemark.json");
+        let mut spec: ModelSpec = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for n in [TEXT_FEATURES, LAYOUT_FEATURES - 1, LAYOUT_FEATURES] {
+            spec.layout_features = n;
+            assert!(spec.check_layout(&path).is_ok(), "{n} features");
+        }
+        spec.layout_features = TEXT_FEATURES + 1;
+        let err = spec.check_layout(&path).unwrap_err().to_string();
+        assert!(err.contains("layout features"), "{err}");
+    }
 }

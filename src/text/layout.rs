@@ -10,7 +10,7 @@ use super::html::{Block, Landmarks};
 /// Layout features read from the unit texts.
 pub const TEXT_FEATURES: usize = 9;
 /// Layout features read from an HTML page's markup (0 for plain text).
-pub const DOM_FEATURES: usize = 11;
+pub const DOM_FEATURES: usize = 12;
 /// Number of layout features per unit.
 pub const LAYOUT_FEATURES: usize = TEXT_FEATURES + DOM_FEATURES;
 
@@ -19,15 +19,17 @@ pub type Dom = [f32; DOM_FEATURES];
 
 /// The markup features of one extracted line, in order: 0 the input was HTML (always 1 here), 1
 /// share of its chars in links, landmarks 2 nav, 3 header, 4 footer, 5 aside, 6 main (article body),
-/// 7 furniture by id/class name, and its element: 8 a heading, 9 `p`, 10 a list item (`li`/`dd`/`dt`).
+/// 7 furniture by id/class name, and its element: 8 a heading, 9 `p`, 10 a list item (`li`/`dd`/`dt`);
+/// 11 how much of the line trafilatura's main text keeps ([`Block::kept`]).
 /// Link density and these landmarks are what DOM-based extractors (Kohlschütter et al. 2010,
-/// trafilatura, readability) decide by; a plain-text scrape has lost them.
+/// trafilatura, readability) decide by; a plain-text scrape has lost them. Feature 11 came last (model
+/// 0.3.2), so a model that reads the first 11 still runs on these.
 pub fn dom_features(block: &Block) -> Dom {
-    line_dom(block.tag, block.landmarks, block.link_share)
+    line_dom(block.tag, block.landmarks, block.link_share, block.kept)
 }
 
-/// [`dom_features`] from a line's element, landmarks and link share.
-pub fn line_dom(tag: &str, l: Landmarks, link_share: f32) -> Dom {
+/// [`dom_features`] from a line's element, landmarks, link share and kept share.
+pub fn line_dom(tag: &str, l: Landmarks, link_share: f32, kept: f32) -> Dom {
     let b = |x: bool| f32::from(u8::from(x));
     [
         1.0,
@@ -41,6 +43,7 @@ pub fn line_dom(tag: &str, l: Landmarks, link_share: f32) -> Dom {
         b(matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")),
         b(tag == "p"),
         b(matches!(tag, "li" | "dd" | "dt")),
+        kept.clamp(0.0, 1.0),
     ]
 }
 
@@ -79,7 +82,8 @@ pub fn layout_features(texts: &[&str]) -> Vec<[f32; LAYOUT_FEATURES]> {
     (0..n)
         .map(|i| {
             let t = texts[i];
-            [
+            let mut f = [0.0; LAYOUT_FEATURES];
+            f[..TEXT_FEATURES].copy_from_slice(&[
                 if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 },
                 (i as f32).min(MAX_DISTANCE) / MAX_DISTANCE,
                 ((n - 1 - i) as f32).min(MAX_DISTANCE) / MAX_DISTANCE,
@@ -89,18 +93,8 @@ pub fn layout_features(texts: &[&str]) -> Vec<[f32; LAYOUT_FEATURES]> {
                 i.checked_sub(1).map_or(0.0, |j| words(texts[j])),
                 texts.get(i + 1).map_or(0.0, |u| words(u)),
                 upper_share(t),
-                0.0,
-                0.0,
-                0.0,
-                0.0,
-                0.0,
-                0.0,
-                0.0,
-                0.0,
-                0.0,
-                0.0,
-                0.0,
-            ]
+            ]);
+            f
         })
         .collect()
 }
@@ -144,9 +138,10 @@ mod tests {
     fn markup_features_of_html_lines() {
         let x = super::super::html::extract("<nav><ul><li><a href=/>Home</a></li></ul></nav><article><h1>Title</h1><p>Body.</p></article>");
         let dom: Vec<Dom> = x.blocks.iter().map(dom_features).collect();
-        assert_eq!(dom[0], [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
-        assert_eq!(dom[1], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
-        assert_eq!(dom[2], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]);
+        // The last feature, trafilatura's share, is tested with the extraction (html.rs).
+        assert_eq!(dom[0][..11], [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
+        assert_eq!(dom[1][..11], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
+        assert_eq!(dom[2][..11], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]);
         let f = with_dom(&["Home", "Title", "Body."], Some(&dom));
         assert_eq!(f[0][..TEXT_FEATURES], layout_features(&["Home", "Title", "Body."])[0][..TEXT_FEATURES]);
         assert_eq!(f[2][TEXT_FEATURES..], dom[2]);
