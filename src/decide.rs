@@ -294,6 +294,7 @@ mod tests {
             context: 0,
             content_labels: vec![],
             content_rnn: 0,
+            content_members: 1,
             claim_labels: vec![],
             claim_token_labels: vec![],
             claim_rnn: 0,

@@ -94,6 +94,8 @@ pub struct TrainConfig {
     pub authored_claims: Option<(PathBuf, usize)>,
     /// Hidden size per direction of the content layer's GRU (`train --from` only); 0: no GRU.
     pub content_rnn: usize,
+    /// Content layers trained from seeds `seed`, `seed + 1`, ... and averaged (`train --from`).
+    pub content_members: usize,
     /// Hidden size per direction of the claim layer's GRU (`train --claims`); 0: no GRU.
     pub claim_rnn: usize,
     /// CheckThat! train sentences for the claim layer (`train --claims`).
@@ -792,6 +794,7 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         },
         // Joint training sees units, not documents: its content and claim heads read each unit alone.
         content_rnn: 0,
+        content_members: 1,
         claim_labels: if cfg.claims { ["claim", "attributed", "vague"].map(String::from).to_vec() } else { Vec::new() },
         claim_token_labels: if cfg.claims { ["source", "cue"].map(String::from).to_vec() } else { Vec::new() },
         claim_rnn: 0,
@@ -807,6 +810,7 @@ pub fn train(cfg: &TrainConfig, labels: &LabelSet) -> Result<PathBuf> {
         if init.spec.content_rnn > 0 {
             spec.content_labels = init.spec.content_labels.clone();
             spec.content_rnn = init.spec.content_rnn;
+            spec.content_members = init.spec.content_members;
             kept_filler = Some(Thresholds::load(&init.thresholds())?.filler);
         }
     }
@@ -1119,6 +1123,7 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     spec.version = cfg.version.clone();
     spec.content_labels = std::iter::once("filler".to_string()).chain(kinds.iter().cloned()).collect();
     spec.content_rnn = cfg.content_rnn;
+    spec.content_members = cfg.content_members;
     spec.layout_features = LAYOUT_FEATURES;
 
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
@@ -1245,9 +1250,17 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     // Half the time a page's markup features are hidden (each document, each pass), so the layer
     // learns pages both as HTML and as the plain-text scrape they also arrive as.
     let hide = Some((DOM_FEATURES as i64, *MARKUP_DROPOUT));
-    let losses = model.fit_document_head(DocHeadKind::Content, &train_docs, cfg.epochs, 8, cfg.lr, cfg.seed, hide)?;
-    for (epoch, l) in losses.iter().enumerate() {
-        log.line(&format!("epoch {} content loss {l:.4}", epoch + 1));
+    // Each layer of an ensemble starts from its own initial weights and draws its own batch order
+    // and dropout (seed + k); the first is what a single-layer run with this seed trains.
+    for k in 0..spec.content_members {
+        let started = Instant::now();
+        let seed = cfg.seed + k as u64;
+        let losses = model.fit_document_head(DocHeadKind::Content, k, &train_docs, cfg.epochs, 8, cfg.lr, seed, hide)?;
+        let layer = if spec.content_members > 1 { format!("layer {k} ") } else { String::new() };
+        for (epoch, l) in losses.iter().enumerate() {
+            log.line(&format!("{layer}epoch {} content loss {l:.4}", epoch + 1));
+        }
+        log.line(&format!("{layer}trained ({:.0}s)", started.elapsed().as_secs_f64()));
     }
 
     let model_dir = write_model_dir(&cfg.out, &model, &from_dir, &spec)?;
@@ -1617,7 +1630,7 @@ pub fn train_claim_head(cfg: &TrainConfig, from: &Path, _labels: &LabelSet) -> R
     }
     let n_tok = tok_y.nrows();
     log.line(&format!("encoded {} documents, {n_tok} PolNeAR tokens ({:.0}s)", train_docs.len(), started.elapsed().as_secs_f64()));
-    let losses = model.fit_document_head(DocHeadKind::Claim, &train_docs, cfg.epochs, 8, cfg.lr, cfg.seed, None)?;
+    let losses = model.fit_document_head(DocHeadKind::Claim, 0, &train_docs, cfg.epochs, 8, cfg.lr, cfg.seed, None)?;
     for (epoch, l) in losses.iter().enumerate() {
         log.line(&format!("epoch {} claim loss {l:.4}", epoch + 1));
     }

@@ -334,14 +334,19 @@ fn content_head_smoke() {
         paragraphs: false,
         authored: None,
         content_rnn: 8,
+        // Two layers, averaged: both backends must read and average them alike.
+        content_members: 2,
         ..smoke_config(data, out.path())
     };
     let dir = framemark::train::train_content_head(&cfg, &model_dir(), &LabelSet::embedded()).expect("training runs");
+    let log = std::fs::read_to_string(out.path().join("train.log")).unwrap();
+    assert!(log.contains("layer 1 trained"), "second content layer not trained:\n{log}");
     let labels = LabelSet::embedded();
     let texts = ["They unleashed chaos on our towns.", "Sign up for our newsletter.", "The bridge reopened on Monday."];
     let inputs = UnitInput::in_document(&texts);
     let new = Classifier::load(&dir, BackendKind::Candle, &labels).expect("trained model loads");
     let old = Classifier::load(&model_dir(), BackendKind::Candle, &labels).unwrap();
+    assert_eq!(new.dir.spec.content_members, 2);
     let (a, b) = (new.score(&inputs).unwrap(), old.score(&inputs).unwrap());
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x.sentence, y.sentence, "framing scores changed");
@@ -515,6 +520,7 @@ fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::Train
         authored_pages: Some((PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("labels/authored"), 1)),
         authored_claims: Some((PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("labels/authored/claims-a.jsonl"), 1)),
         content_rnn: 0,
+        content_members: 1,
         claim_rnn: 8,
         claim_sentences: 20,
         claims: true,

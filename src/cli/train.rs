@@ -106,6 +106,10 @@ pub struct TrainArgs {
     /// content head; 0 gives a head that reads each unit alone.
     #[arg(long, default_value_t = 64)]
     content_rnn: usize,
+    /// With --from: train this many content layers, from seeds SEED, SEED+1, ..., and average their
+    /// filler probabilities (one layer's decisions on rare page shapes vary a lot with its seed).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=16))]
+    content_members: u64,
     /// Train the claim family. With --from: the claim layer alone (claim head with its GRU, and the
     /// source/cue token head) on the frozen model, instead of the content layer. Without --from:
     /// jointly with the encoder and the framing heads (PolNeAR train units and CheckThat! train
@@ -166,6 +170,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         authored_pages: (a.authored_pages != "none").then(|| (PathBuf::from(&a.authored_pages), a.authored_pages_repeat)),
         authored_claims: (a.authored_claims != "none").then(|| (PathBuf::from(&a.authored_claims), a.authored_claims_repeat)),
         content_rnn: a.content_rnn,
+        content_members: a.content_members as usize,
         claim_rnn: a.claim_rnn,
         claim_sentences: a.claim_sentences,
         claims: a.claims,

@@ -7,7 +7,7 @@ use candle_core::{DType, Device, Tensor, D};
 use candle_nn::{Linear, Module, VarBuilder};
 use candle_transformers::models::bert::{BertModel, Config};
 
-use super::{Backend, Batch, DocOutputs, ModelDir, Outputs};
+use super::{content_member, Backend, Batch, DocOutputs, ModelDir, Outputs};
 use crate::error::{Error, Result};
 
 /// The candle model: BERT encoder plus the sentence and token heads.
@@ -15,7 +15,8 @@ pub struct CandleModel {
     bert: BertModel,
     sentence: Linear,
     token: Linear,
-    content: Option<DocHead>,
+    /// The content layers ([`super::ModelSpec::content_members`]; none without a content head).
+    content: Vec<DocHead>,
     claim: Option<DocHead>,
     claim_token: Option<Linear>,
     device: Device,
@@ -143,8 +144,10 @@ impl CandleModel {
         let spec = &dir.spec;
         let features = hidden + spec.layout_features;
         let content = match spec.content_labels.len() {
-            0 => None,
-            n => Some(DocHead::load(&vb, "content", features, spec.content_rnn, n)?),
+            0 => Vec::new(),
+            n => (0..spec.content_members)
+                .map(|k| DocHead::load(&vb, &content_member(k), features, spec.content_rnn, n))
+                .collect::<Result<_>>()?,
         };
         let (claim, claim_token) = match spec.claim_labels.len() {
             0 => (None, None),
@@ -171,7 +174,7 @@ impl Backend for CandleModel {
         let pooled = hidden.broadcast_mul(&maskf)?.sum(1)?.broadcast_div(&maskf.sum(1)?)?;
         let sentence = candle_nn::ops::sigmoid(&self.sentence.forward(&pooled)?)?;
         let tokens = candle_nn::ops::sigmoid(&self.token.forward(&hidden)?)?;
-        let unit_features = match self.content.is_some() || self.claim.is_some() {
+        let unit_features = match !self.content.is_empty() || self.claim.is_some() {
             false => ndarray::Array2::zeros((b, 0)),
             true => {
                 let layout = batch.layout.slice(ndarray::s![.., ..self.layout_n]);
@@ -203,7 +206,14 @@ impl Backend for CandleModel {
             None => Ok(ndarray::Array2::zeros((n, 0))),
             Some(h) => h.forward(features, &self.device),
         };
-        Ok(DocOutputs { content: run(&self.content)?, claim: run(&self.claim)? })
+        let mut content = ndarray::Array2::zeros((n, 0));
+        for (k, head) in self.content.iter().enumerate() {
+            let p = head.forward(features, &self.device)?;
+            content = if k == 0 { p } else { content + p };
+        }
+        // The layers' mean probability.
+        content /= self.content.len().max(1) as f32;
+        Ok(DocOutputs { content, claim: run(&self.claim)? })
     }
 }
 

@@ -12,7 +12,9 @@
 //!   [`crate::text::layout`]). With `content_rnn > 0` two GRUs (`heads.content_rnn.fwd` and `.bwd`,
 //!   PyTorch's layout) first read the features of the document's units forwards and backwards, and the head reads
 //!   the unit's features next to the GRU's output at that unit: a teaser headline looks like a
-//!   headline, and only what comes before and after it tells them apart.
+//!   headline, and only what comes before and after it tells them apart. With `content_members = k
+//!   > 1` there are k such layers (`heads.content`, `heads.content_1`, ...) and their probabilities
+//!   are averaged.
 //! - `heads.claim` (optional) — one sigmoid per `claim_labels` entry (`claim`, `attributed`,
 //!   `vague`), read the same way as the content head (its own GRU `heads.claim_rnn` with
 //!   `claim_rnn > 0`): "He added that ..." and a quotation whose speaker comes in the next sentence
@@ -68,6 +70,12 @@ pub struct ModelSpec {
     /// 0: the content head reads each unit alone.
     #[serde(default)]
     pub content_rnn: usize,
+    /// Content layers (GRU and head), each trained from its own seed, whose probabilities are
+    /// averaged: one layer's decisions on rare page shapes (an in-body teaser headline, a slogan)
+    /// swing a lot with its seed. Layer 0 is `heads.content`, layer k `heads.content_k`
+    /// ([`content_member`]). Models before 0.3.3 have one.
+    #[serde(default = "one")]
+    pub content_members: usize,
     /// Layout features per unit the document-level heads were trained with (models before 0.3.0: 8).
     #[serde(default = "eight")]
     pub layout_features: usize,
@@ -85,6 +93,18 @@ pub struct ModelSpec {
 
 fn eight() -> usize {
     8
+}
+
+fn one() -> usize {
+    1
+}
+
+/// The head name of content layer `k` (see [`ModelSpec::content_members`]).
+pub fn content_member(k: usize) -> String {
+    match k {
+        0 => "content".to_string(),
+        k => format!("content_{k}"),
+    }
 }
 
 impl ModelSpec {
@@ -139,6 +159,9 @@ impl ModelSpec {
         }
         if !self.content_labels.is_empty() && self.content_labels[0] != "filler" {
             return bad("framemark.json: content_labels must start with \"filler\"".into());
+        }
+        if self.content_members == 0 {
+            return bad("framemark.json: content_members must be at least 1".into());
         }
         if !self.claim_labels.is_empty() && self.claim_labels != ["claim", "attributed", "vague"] {
             return bad("framemark.json: claim_labels must be [\"claim\", \"attributed\", \"vague\"]".into());

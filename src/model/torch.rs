@@ -11,7 +11,7 @@ use ndarray::{Array2, Array3};
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use tch::{nn, nn::Module, nn::OptimizerConfig, nn::RNN, Device, Kind, Reduction, Tensor};
 
-use super::{Backend, Batch, DocOutputs, ModelDir, ModelSpec, Outputs};
+use super::{content_member, Backend, Batch, DocOutputs, ModelDir, ModelSpec, Outputs};
 use crate::error::{Error, Result};
 
 /// Encoder + heads on libtorch.
@@ -20,7 +20,8 @@ pub struct TorchModel {
     bert: BertModel<BertEmbeddings>,
     sentence: nn::Linear,
     token: nn::Linear,
-    content: Option<DocHead>,
+    /// The content layers ([`ModelSpec::content_members`]; none without a content head).
+    content: Vec<DocHead>,
     claim: Option<DocHead>,
     claim_token: Option<nn::Linear>,
     dropout: f64,
@@ -113,8 +114,12 @@ impl TorchModel {
         let sentence = nn::linear(&heads / "sentence", hidden, spec.sentence_labels.len() as i64, Default::default());
         let token = nn::linear(&heads / "token", hidden, spec.token_labels.len() as i64, Default::default());
         let features = hidden + spec.layout_features as i64;
-        let content = (!spec.content_labels.is_empty())
-            .then(|| DocHead::new(&heads, "content", features, spec.content_rnn as i64, spec.content_labels.len() as i64));
+        let content = match spec.content_labels.len() as i64 {
+            0 => Vec::new(),
+            n => (0..spec.content_members)
+                .map(|k| DocHead::new(&heads, &content_member(k), features, spec.content_rnn as i64, n))
+                .collect(),
+        };
         let claim = (!spec.claim_labels.is_empty())
             .then(|| DocHead::new(&heads, "claim", features, spec.claim_rnn as i64, spec.claim_labels.len() as i64));
         let claim_token = (!spec.claim_labels.is_empty())
@@ -277,7 +282,7 @@ impl TorchModel {
         let (b, seq) = (batch.layout.nrows() as i64, hidden.size()[1]);
         let features = Tensor::cat(&[&pooled, &self.layout(batch)], 1);
         // Joint training sees units, not documents: only document heads without a GRU train here.
-        let unit_head = |head: &Option<DocHead>| match head {
+        let unit_head = |head: Option<&DocHead>| match head {
             Some(head) if head.rnn.is_none() => head.forward(&features),
             _ => Tensor::zeros([b, 0], (Kind::Float, self.device)),
         };
@@ -288,8 +293,9 @@ impl TorchModel {
         Ok(Logits {
             sentence: self.sentence.forward(&pooled),
             tokens: self.token.forward(&hidden),
-            content: unit_head(&self.content),
-            claim: unit_head(&self.claim),
+            // Joint training builds a single content layer.
+            content: unit_head(self.content.first()),
+            claim: unit_head(self.claim.as_ref()),
             claim_tokens,
         })
     }
@@ -317,10 +323,13 @@ impl TorchModel {
     /// framing output stays exactly as it was. AdamW, one step per batch of `docs_per_step`
     /// documents of similar length, `epochs` passes; returns the mean loss of each pass.
     /// `hide_last = Some((n, p))` zeroes the last `n` features of a document (all its units) with
-    /// probability `p`, drawn anew each pass (the content layer's markup features).
+    /// probability `p`, drawn anew each pass (the content layer's markup features). `member` picks
+    /// the content layer ([`ModelSpec::content_members`]; 0 for the claim layer).
+    #[allow(clippy::too_many_arguments)]
     pub fn fit_document_head(
         &mut self,
         which: DocHeadKind,
+        member: usize,
         docs: &[(Tensor, Array2<f32>, Array2<f32>)],
         epochs: usize,
         docs_per_step: usize,
@@ -329,8 +338,8 @@ impl TorchModel {
         hide_last: Option<(i64, f64)>,
     ) -> Result<Vec<f64>> {
         let head = match which {
-            DocHeadKind::Content => self.content.as_ref(),
-            DocHeadKind::Claim => self.claim.as_ref(),
+            DocHeadKind::Content => self.content.get(member),
+            DocHeadKind::Claim => self.claim.as_ref().filter(|_| member == 0),
         }
         .ok_or_else(|| Error::Model { path: "torch".into(), reason: format!("the model has no {which:?} head") })?;
         tch::manual_seed(seed as i64);
@@ -468,7 +477,7 @@ impl Backend for TorchModel {
         let (sentence, tokens, features) = tch::no_grad(|| -> Result<_> {
             let (hidden, pooled) = self.encode(batch, false)?;
             let b = batch.layout.nrows() as i64;
-            let features = match self.content.is_some() || self.claim.is_some() {
+            let features = match !self.content.is_empty() || self.claim.is_some() {
                 false => Tensor::zeros([b, 0], (Kind::Float, self.device)),
                 true => Tensor::cat(&[&pooled, &self.layout(batch)], 1),
             };
@@ -493,7 +502,14 @@ impl Backend for TorchModel {
             None => Ok(Array2::zeros((n as usize, 0))),
             Some(h) => to_array2(&tch::no_grad(|| h.forward(&x)).sigmoid()),
         };
-        Ok(DocOutputs { content: run(&self.content)?, claim: run(&self.claim)? })
+        let content = match self.content.len() {
+            0 => Array2::zeros((n as usize, 0)),
+            // The layers' mean probability.
+            k => to_array2(&tch::no_grad(|| {
+                self.content.iter().map(|h| h.forward(&x).sigmoid()).reduce(|a, b| a + b).expect("k > 0") / k as f64
+            }))?,
+        };
+        Ok(DocOutputs { content, claim: run(&self.claim)? })
     }
 }
 
