@@ -96,6 +96,9 @@ pub struct TrainConfig {
     pub content_rnn: usize,
     /// Content layers trained from seeds `seed`, `seed + 1`, ... and averaged (`train --from`).
     pub content_members: usize,
+    /// Content layers trained (from seeds `seed`, `seed + 1`, ...) before the `content_members`
+    /// best on dev are kept; at least `content_members`.
+    pub content_candidates: usize,
     /// Hidden size per direction of the claim layer's GRU (`train --claims`); 0: no GRU.
     pub claim_rnn: usize,
     /// CheckThat! train sentences for the claim layer (`train --claims`).
@@ -1083,12 +1086,19 @@ fn article_doc(text: &str, kinds: &[String]) -> ContentDoc {
 }
 
 /// Unit-level filler F1 of `docs` (known units only) at `threshold`, from content probabilities.
-fn filler_f1(docs: &[ContentDoc], scores: &[Vec<UnitScores>], threshold: f32) -> f64 {
+/// A `[units, features]` tensor as an array (`path` names the run in an error).
+fn tensor_rows(x: &tch::Tensor, path: &Path) -> Result<Array2<f32>> {
+    let (n, d) = (x.size()[0] as usize, x.size()[1] as usize);
+    let rows: Vec<f32> = Vec::<f32>::try_from(x.flatten(0, -1))?;
+    Array2::from_shape_vec((n, d), rows).map_err(|e| Error::Model { path: path.to_path_buf(), reason: e.to_string() })
+}
+
+fn filler_f1(docs: &[ContentDoc], p_filler: &[Vec<f32>], threshold: f32) -> f64 {
     let mut c = Counts::default();
-    for (d, sc) in docs.iter().zip(scores) {
-        for ((t, m), s) in d.targets.iter().zip(&d.masks).zip(sc) {
+    for (d, ps) in docs.iter().zip(p_filler) {
+        for ((t, m), p) in d.targets.iter().zip(&d.masks).zip(ps) {
             if m[0] > 0.0 {
-                c.add(s.content[0] >= threshold, t[0] == 1.0);
+                c.add(*p >= threshold, t[0] == 1.0);
             }
         }
     }
@@ -1123,7 +1133,8 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     spec.version = cfg.version.clone();
     spec.content_labels = std::iter::once("filler".to_string()).chain(kinds.iter().cloned()).collect();
     spec.content_rnn = cfg.content_rnn;
-    spec.content_members = cfg.content_members;
+    // Every candidate layer is built and trained; the spec is cut to the kept ones after dev.
+    spec.content_members = cfg.content_candidates.max(cfg.content_members);
     spec.layout_features = LAYOUT_FEATURES;
 
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
@@ -1263,11 +1274,110 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
         log.line(&format!("{layer}trained ({:.0}s)", started.elapsed().as_secs_f64()));
     }
 
-    let model_dir = write_model_dir(&cfg.out, &model, &from_dir, &spec)?;
-    let score_docs = |docs: &[ContentDoc]| -> Result<Vec<Vec<UnitScores>>> {
-        docs.iter().map(|d| score(&model, &tokenizer, &d.inputs(), 64)).collect()
+
+    // Dev: the content layers read the frozen unit features, so those are computed (or read from
+    // the cache) once and each layer, or the mean of the kept ones, runs on them.
+    let features = |docs: &[Vec<UnitInput>]| -> Result<Vec<Array2<f32>>> {
+        cached_unit_features(cfg, &from_dir, &model, &tokenizer, docs)?.iter().map(|x| tensor_rows(x, &cfg.out)).collect()
     };
-    let (l3s_scores, authored_scores) = (score_docs(&dev_l3s)?, score_docs(&dev_authored)?);
+    let dev_x = |docs: &[ContentDoc]| features(&docs.iter().map(ContentDoc::inputs).collect::<Vec<_>>());
+    let (l3s_x, authored_x) = (dev_x(&dev_l3s)?, dev_x(&dev_authored)?);
+    // The extraction dev set (`eval dragnet-dev`: Dragnet test pages from HTML, never trained on):
+    // the Zyte benchmark's shingle F1 of the units kept at each threshold.
+    let mut dragnet_pages = load_dragnet_test(&cfg.data)?;
+    if let Some(n) = cfg.limit {
+        dragnet_pages.truncate(n.div_ceil(20));
+    }
+    // From HTML, as `eval dragnet-dev` reads them: with their markup features.
+    let dragnet: Vec<(Vec<String>, Option<Vec<Dom>>, String)> = dragnet_pages
+        .into_iter()
+        .map(|p| {
+            let doc = crate::text::Document::from_html(&p.id, html::extract(&p.html));
+            let units = segment(&doc.text);
+            let dom = doc.unit_dom(&units);
+            (units.into_iter().map(|u| u.text).collect(), dom, p.gold)
+        })
+        .collect();
+    let dragnet_x = features(
+        &dragnet.iter().map(|(t, dom, _)| UnitInput::in_page(&t.iter().map(String::as_str).collect::<Vec<_>>(), dom.as_deref())).collect::<Vec<_>>(),
+    )?;
+    // P(filler) of each unit of each document: of layer `k` alone, or (None) of the model.
+    let filler_p = |model: &TorchModel, xs: &[Array2<f32>], k: Option<usize>| -> Result<Vec<Vec<f32>>> {
+        xs.iter()
+            .map(|x| {
+                if x.nrows() == 0 {
+                    return Ok(Vec::new());
+                }
+                let p = match k {
+                    Some(k) => model.content_layer(k, x)?,
+                    None => model.document(x)?.content,
+                };
+                Ok(p.column(0).to_vec())
+            })
+            .collect()
+    };
+    let extraction_f1 = |p: &[Vec<f32>], t: f32| {
+        let pages: Vec<_> = dragnet
+            .iter()
+            .zip(p)
+            .map(|((texts, _, gold), p)| {
+                let kept: Vec<&str> = texts.iter().zip(p).filter(|(_, &p)| p < t).map(|(x, _)| x.as_str()).collect();
+                zyte_match(&kept.join("\n"), gold)
+            })
+            .collect();
+        zyte_summary(&pages).f1
+    };
+    // P(filler) on the three dev sets, of layer `k` alone or (None) of the model.
+    struct DevP {
+        l3s: Vec<Vec<f32>>,
+        dragnet: Vec<Vec<f32>>,
+        authored: Vec<Vec<f32>>,
+    }
+    let dev_p = |model: &TorchModel, k: Option<usize>| -> Result<DevP> {
+        Ok(DevP { l3s: filler_p(model, &l3s_x, k)?, dragnet: filler_p(model, &dragnet_x, k)?, authored: filler_p(model, &authored_x, k)? })
+    };
+    // The filler F1s on the three dev sets at threshold `t` (their mean is the objective: the mean,
+    // so that the few authored pages count as much as the many L3S ones).
+    let dev_f1s = |p: &DevP, t: f32| -> Vec<f64> {
+        let mut parts = vec![filler_f1(&dev_l3s, &p.l3s, t), extraction_f1(&p.dragnet, t)];
+        if !dev_authored.is_empty() {
+            parts.push(filler_f1(&dev_authored, &p.authored, t));
+        }
+        parts
+    };
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+
+    // One layer's decisions on rare page shapes swing with its seed (see the model card), so
+    // more layers may be trained than kept: the kept ones are those with the best dev objective,
+    // each at its own best threshold.
+    if spec.content_members > cfg.content_members {
+        let mut ranked = Vec::new();
+        for k in 0..spec.content_members {
+            let p = dev_p(&model, Some(k))?;
+            let (mut best, mut best_t, mut best_parts) = (f64::MIN, 1.0, Vec::new());
+            for i in 1..100 {
+                let t = i as f32 / 100.0;
+                let parts = dev_f1s(&p, t);
+                if mean(&parts) > best {
+                    (best, best_t, best_parts) = (mean(&parts), t, parts);
+                }
+            }
+            let shown: Vec<String> = best_parts.iter().map(|f| format!("{f:.4}")).collect();
+            log.line(&format!(
+                "layer {k}: dev mean {best:.4} at threshold {best_t:.2} (L3S dev, Dragnet dev{}: {})",
+                if dev_authored.is_empty() { "" } else { ", authored dev" },
+                shown.join(", ")
+            ));
+            ranked.push((best, k));
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let keep: Vec<usize> = ranked.iter().take(cfg.content_members).map(|&(_, k)| k).collect();
+        model.keep_content_layers(&keep)?;
+        spec.content_members = keep.len();
+        log.line(&format!("kept content layers {keep:?} (seeds {:?})", keep.iter().map(|&k| cfg.seed + k as u64).collect::<Vec<_>>()));
+    }
+
+    let model_dir = write_model_dir(&cfg.out, &model, &from_dir, &spec)?;
     let mut th = Thresholds::load(&from_dir.thresholds())?;
     // A unit taken for filler loses its framing labels, so the threshold is also held to the
     // framing dev set: among thresholds that cost PTC dev SLC F1 (article text only) at most
@@ -1286,53 +1396,8 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
         c.f1()
     };
     let slc_before = slc(f32::INFINITY);
-    // The extraction dev set (`eval dragnet-dev`: Dragnet test pages from HTML, never trained on):
-    // the Zyte benchmark's shingle F1 of the units kept at each threshold.
-    let mut dragnet_pages = load_dragnet_test(&cfg.data)?;
-    if let Some(n) = cfg.limit {
-        dragnet_pages.truncate(n.div_ceil(20));
-    }
-    // From HTML, as `eval dragnet-dev` reads them: with their markup features.
-    let dragnet: Vec<(Vec<String>, Option<Vec<Dom>>, String)> = dragnet_pages
-        .into_iter()
-        .map(|p| {
-            let doc = crate::text::Document::from_html(&p.id, html::extract(&p.html));
-            let units = segment(&doc.text);
-            let dom = doc.unit_dom(&units);
-            (units.into_iter().map(|u| u.text).collect(), dom, p.gold)
-        })
-        .collect();
-    let dragnet_inputs: Vec<Vec<UnitInput>> =
-        dragnet.iter().map(|(t, dom, _)| UnitInput::in_page(&t.iter().map(String::as_str).collect::<Vec<_>>(), dom.as_deref())).collect();
-    let mut dragnet_filler: Vec<Vec<f32>> = Vec::with_capacity(dragnet.len());
-    for x in cached_unit_features(cfg, &from_dir, &model, &tokenizer, &dragnet_inputs)? {
-        dragnet_filler.push(if x.size()[0] == 0 {
-            Vec::new()
-        } else {
-            let rows: Vec<f32> = Vec::<f32>::try_from(x.flatten(0, -1))?;
-            let features = Array2::from_shape_vec((x.size()[0] as usize, x.size()[1] as usize), rows)
-                .map_err(|e| Error::Model { path: cfg.out.clone(), reason: e.to_string() })?;
-            model.document(&features)?.content.column(0).to_vec()
-        });
-    }
-    let extraction_f1 = |t: f32| {
-        let pages: Vec<_> = dragnet
-            .iter()
-            .zip(&dragnet_filler)
-            .map(|((texts, _, gold), p)| {
-                let kept: Vec<&str> = texts.iter().zip(p).filter(|(_, &p)| p < t).map(|(x, _)| x.as_str()).collect();
-                zyte_match(&kept.join("\n"), gold)
-            })
-            .collect();
-        zyte_summary(&pages).f1
-    };
-    let objective = |t: f32| {
-        let mut parts = vec![filler_f1(&dev_l3s, &l3s_scores, t), extraction_f1(t)];
-        if !dev_authored.is_empty() {
-            parts.push(filler_f1(&dev_authored, &authored_scores, t));
-        }
-        parts.iter().sum::<f64>() / parts.len() as f64
-    };
+    let p = dev_p(&model, None)?;
+    let objective = |t: f32| mean(&dev_f1s(&p, t));
     let (mut t, mut f) = (1.0f32, 0.0f64);
     for k in 1..100 {
         let cand = k as f32 / 100.0;
@@ -1346,10 +1411,10 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     }
     log.line(&format!(
         "filler threshold {t:.2}: unit F1 L3S dev {:.4}, authored dev {:.4}, Dragnet dev extraction F1 {:.4} (every line {:.4}); PTC dev SLC F1 {slc_before:.4} -> {:.4}",
-        filler_f1(&dev_l3s, &l3s_scores, t),
-        filler_f1(&dev_authored, &authored_scores, t),
-        extraction_f1(t),
-        extraction_f1(f32::INFINITY),
+        filler_f1(&dev_l3s, &p.l3s, t),
+        filler_f1(&dev_authored, &p.authored, t),
+        extraction_f1(&p.dragnet, t),
+        extraction_f1(&p.dragnet, f32::INFINITY),
         slc(t)
     ));
     th.filler = t;

@@ -334,13 +334,20 @@ fn content_head_smoke() {
         paragraphs: false,
         authored: None,
         content_rnn: 8,
-        // Two layers, averaged: both backends must read and average them alike.
+        // Three layers trained, the two best on dev kept and averaged: both backends must read
+        // and average them alike, and the third must not be saved.
         content_members: 2,
+        content_candidates: 3,
         ..smoke_config(data, out.path())
     };
     let dir = framemark::train::train_content_head(&cfg, &model_dir(), &LabelSet::embedded()).expect("training runs");
     let log = std::fs::read_to_string(out.path().join("train.log")).unwrap();
-    assert!(log.contains("layer 1 trained"), "second content layer not trained:\n{log}");
+    assert!(log.contains("layer 2 trained"), "third content layer not trained:\n{log}");
+    assert!(log.contains("kept content layers"), "no layer chosen on dev:\n{log}");
+    let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
+    let n = u64::from_le_bytes(weights[..8].try_into().unwrap()) as usize;
+    let header = std::str::from_utf8(&weights[8..8 + n]).unwrap();
+    assert!(header.contains("\"heads.content_1.weight\"") && !header.contains("heads.content_2"), "saved layers: {header}");
     let labels = LabelSet::embedded();
     let texts = ["They unleashed chaos on our towns.", "Sign up for our newsletter.", "The bridge reopened on Monday."];
     let inputs = UnitInput::in_document(&texts);
@@ -521,6 +528,7 @@ fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::Train
         authored_claims: Some((PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("labels/authored/claims-a.jsonl"), 1)),
         content_rnn: 0,
         content_members: 1,
+        content_candidates: 1,
         claim_rnn: 8,
         claim_sentences: 20,
         claims: true,

@@ -110,6 +110,11 @@ pub struct TrainArgs {
     /// filler probabilities (one layer's decisions on rare page shapes vary a lot with its seed).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=16))]
     content_members: u64,
+    /// With --from: train this many content layers (seeds SEED, SEED+1, ...) and keep the
+    /// --content-members of them with the best filler F1s on the dev sets (each layer at its own
+    /// best threshold); 0 trains just --content-members.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=32))]
+    content_candidates: u64,
     /// Train the claim family. With --from: the claim layer alone (claim head with its GRU, and the
     /// source/cue token head) on the frozen model, instead of the content layer. Without --from:
     /// jointly with the encoder and the framing heads (PolNeAR train units and CheckThat! train
@@ -171,6 +176,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         authored_claims: (a.authored_claims != "none").then(|| (PathBuf::from(&a.authored_claims), a.authored_claims_repeat)),
         content_rnn: a.content_rnn,
         content_members: a.content_members as usize,
+        content_candidates: a.content_candidates as usize,
         claim_rnn: a.claim_rnn,
         claim_sentences: a.claim_sentences,
         claims: a.claims,

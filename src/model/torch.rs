@@ -26,6 +26,8 @@ pub struct TorchModel {
     claim_token: Option<nn::Linear>,
     dropout: f64,
     device: Device,
+    /// How many content layers the var store was built with (see [`Self::keep_content_layers`]).
+    content_built: usize,
     /// Layout features the document heads read ([`ModelSpec::layout_features`]: the first that many
     /// of each unit's).
     layout_n: usize,
@@ -52,6 +54,11 @@ impl DocHead {
             [nn::gru(&path / "fwd", features, rnn_hidden, c()), nn::gru(&path / "bwd", features, rnn_hidden, c())]
         });
         DocHead { linear, rnn, name: format!("heads.{name}") }
+    }
+
+    /// Whether the variable `var` belongs to the head named `name` (`heads.<name>`).
+    fn owns(name: &str, var: &str) -> bool {
+        var.strip_prefix(name).is_some_and(|rest| rest.starts_with('.') || rest.starts_with("_rnn."))
     }
 
     /// Logits `[units, outputs]` of one document's unit features `x`, in order.
@@ -129,6 +136,7 @@ impl TorchModel {
             bert,
             sentence,
             token,
+            content_built: content.len(),
             content,
             claim,
             claim_token,
@@ -241,10 +249,17 @@ impl TorchModel {
         Ok(n)
     }
 
-    /// Writes every variable as fp16 safetensors.
+    /// Writes every variable as fp16 safetensors (but those of content layers dropped by
+    /// [`Self::keep_content_layers`], which the var store still holds).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let mut vars: Vec<(String, Tensor)> =
-            self.vs.variables().into_iter().map(|(k, v)| (k, v.to_kind(Kind::Half))).collect();
+        let dropped: Vec<String> = (self.content.len()..self.content_built).map(|k| format!("heads.{}", content_member(k))).collect();
+        let mut vars: Vec<(String, Tensor)> = self
+            .vs
+            .variables()
+            .into_iter()
+            .filter(|(k, _)| !dropped.iter().any(|d| DocHead::owns(d, k)))
+            .map(|(k, v)| (k, v.to_kind(Kind::Half)))
+            .collect();
         vars.sort_by(|a, b| a.0.cmp(&b.0));
         Tensor::write_safetensors(&vars, path)?;
         Ok(())
@@ -469,6 +484,46 @@ impl TorchModel {
     /// The batch's layout features this model's document heads read.
     fn layout(&self, batch: &Batch) -> Tensor {
         from_array2(&batch.layout.slice(ndarray::s![.., ..self.layout_n]).to_owned(), self.device)
+    }
+}
+
+impl TorchModel {
+    /// P(each content label) of one content layer alone, for a document's unit features (rows of
+    /// [`Backend::forward`]'s `unit_features`), so that training can score each layer on dev.
+    pub fn content_layer(&self, k: usize, features: &Array2<f32>) -> Result<Array2<f32>> {
+        let head = self.content.get(k).ok_or_else(|| Error::Model { path: "torch".into(), reason: format!("no content layer {k}") })?;
+        let x = from_array2(features, self.device);
+        to_array2(&tch::no_grad(|| head.forward(&x)).sigmoid())
+    }
+
+    /// Keeps the content layers `keep` (indices into the current ones), in that order, as layers
+    /// 0, 1, ...: their weights are copied into the first slots and the rest are dropped (and not
+    /// saved).
+    pub fn keep_content_layers(&mut self, keep: &[usize]) -> Result<()> {
+        let n = self.content.len();
+        if keep.is_empty() || keep.iter().any(|&k| k >= n) {
+            return Err(Error::Model { path: "torch".into(), reason: format!("cannot keep content layers {keep:?} of {n}") });
+        }
+        let vars = self.vs.variables();
+        // Copies first, so that a slot overwritten early is still read as it was.
+        let mut moves = Vec::new();
+        for (to, &from) in keep.iter().enumerate() {
+            let (src, dst) = (&self.content[from].name, &self.content[to].name);
+            for (name, v) in &vars {
+                if DocHead::owns(src, name) {
+                    let target = format!("{dst}{}", &name[src.len()..]);
+                    let t = vars.get(&target).ok_or_else(|| Error::Model { path: "torch".into(), reason: format!("no variable {target}") })?;
+                    moves.push((t.shallow_clone(), v.detach().copy()));
+                }
+            }
+        }
+        tch::no_grad(|| {
+            for (mut t, v) in moves {
+                t.copy_(&v);
+            }
+        });
+        self.content.truncate(keep.len());
+        Ok(())
     }
 }
 
