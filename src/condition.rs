@@ -277,6 +277,7 @@ mod tests {
                     .collect(),
                 content: None,
                 content_score: None,
+                content_threshold: None,
                 filler_kind: None,
                 claim: None,
                 claim_score: None,

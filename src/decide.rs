@@ -42,6 +42,16 @@ pub struct Thresholds {
     /// Threshold on P(filler) (models with a content head).
     #[serde(default = "half")]
     pub filler: f32,
+    /// Threshold on P(filler) for the units of an HTML page whose line trafilatura leaves out
+    /// (keeps less than [`KEPT`] of); `filler` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filler_html: Option<f32>,
+    /// Threshold on P(filler) for the units of an HTML page whose line trafilatura keeps (at least
+    /// [`KEPT`] of it); `filler` when absent. The content layer reads trafilatura's share as a
+    /// feature, but on unseen sites trafilatura's own decision is the steadier one, so these two
+    /// thresholds (chosen on the HTML dev sets) set how far the layer may overrule it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filler_html_kept: Option<f32>,
     /// Thresholds on P(claim), P(attributed) and P(vague) (models with a claim head; 0.5 each when
     /// absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +79,10 @@ fn half() -> f32 {
     0.5
 }
 
+/// A line of an HTML page counts as kept by trafilatura when at least this share of it is in
+/// trafilatura's main text (`filler_html_kept` applies to its units).
+pub const KEPT: f32 = 0.5;
+
 impl Thresholds {
     /// Reads `thresholds.toml`.
     pub fn load(path: &Path) -> Result<Self> {
@@ -86,6 +100,13 @@ impl Thresholds {
             r(self.technique_default),
             r(self.filler)
         );
+        // Top-level keys go before the first table.
+        if let Some(t) = self.filler_html {
+            s = s.replace("\n\n[techniques]\n", &format!("\nfiller_html = {}\n\n[techniques]\n", r(t)));
+        }
+        if let Some(t) = self.filler_html_kept {
+            s = s.replace("\n\n[techniques]\n", &format!("\nfiller_html_kept = {}\n\n[techniques]\n", r(t)));
+        }
         for (name, v) in &self.techniques {
             s += &format!("{name} = {}\n", r(*v));
         }
@@ -93,6 +114,16 @@ impl Thresholds {
             s += &format!("\n[claim]\nclaim = {}\nattributed = {}\nvague = {}\n", r(c.claim), r(c.attributed), r(c.vague));
         }
         s
+    }
+
+    /// The filler threshold of a unit: `kept` is, for a unit of an HTML page, the share of its line
+    /// trafilatura keeps; `None` for plain text.
+    pub fn filler_for(&self, kept: Option<f32>) -> f32 {
+        match kept {
+            None => self.filler,
+            Some(k) if k >= KEPT => self.filler_html_kept.unwrap_or(self.filler),
+            Some(_) => self.filler_html.unwrap_or(self.filler),
+        }
     }
 
     /// The threshold of one technique.
@@ -109,6 +140,8 @@ impl Thresholds {
             "loaded" => self.loaded = value,
             "evidence" => self.evidence = value,
             "filler" => self.filler = value,
+            "filler_html" => self.filler_html = Some(value),
+            "filler_html_kept" => self.filler_html_kept = Some(value),
             "claim" => self.claim.get_or_insert_default().claim = value,
             "attributed" => self.claim.get_or_insert_default().attributed = value,
             "vague" => self.claim.get_or_insert_default().vague = value,
@@ -153,21 +186,25 @@ pub struct ContentDecision {
     pub filler: bool,
     /// P(filler).
     pub score: f32,
+    /// The threshold `score` was compared with ([`Thresholds::filler_for`]).
+    pub threshold: f32,
     /// The most probable filler kind, for filler units.
     pub kind: Option<String>,
 }
 
-/// The content decision for one unit's content-head probabilities.
-pub fn decide_content(spec: &ModelSpec, th: &Thresholds, content: &[f32]) -> Option<ContentDecision> {
+/// The content decision for one unit's content-head probabilities; `kept` as in
+/// [`Thresholds::filler_for`].
+pub fn decide_content(spec: &ModelSpec, th: &Thresholds, content: &[f32], kept: Option<f32>) -> Option<ContentDecision> {
     let (&score, kinds) = content.split_first()?;
-    let filler = score >= th.filler;
+    let threshold = th.filler_for(kept);
+    let filler = score >= threshold;
     let kind = kinds
         .iter()
         .enumerate()
         .max_by(|a, b| a.1.total_cmp(b.1))
         .filter(|_| filler)
         .map(|(k, _)| spec.filler_kinds()[k].clone());
-    Some(ContentDecision { filler, score, kind })
+    Some(ContentDecision { filler, score, threshold, kind })
 }
 
 /// The claim decision for one article unit's scores (`None` without a claim head).
@@ -202,9 +239,9 @@ pub fn decide_claim(th: &Thresholds, scores: &UnitScores, unit_text: &str, unit_
 }
 
 /// Decides one unit. `unit_text` is the unit, `unit_start` its char offset in the document (evidence
-/// spans are returned in document offsets).
-pub fn decide(spec: &ModelSpec, th: &Thresholds, scores: &UnitScores, unit_text: &str, unit_start: usize) -> Decision {
-    let content = decide_content(spec, th, &scores.content);
+/// spans are returned in document offsets); `kept` as in [`Thresholds::filler_for`].
+pub fn decide(spec: &ModelSpec, th: &Thresholds, scores: &UnitScores, unit_text: &str, unit_start: usize, kept: Option<f32>) -> Decision {
+    let content = decide_content(spec, th, &scores.content, kept);
     let loaded_score = scores.sentence[0];
     let loaded = loaded_score >= th.loaded && !content.as_ref().is_some_and(|c| c.filler);
     let mut techniques = Vec::new();
@@ -309,6 +346,8 @@ mod tests {
             techniques: BTreeMap::from([("Doubt".into(), 0.3)]),
             technique_default: 0.4,
             filler: 0.5,
+            filler_html: None,
+            filler_html_kept: None,
             claim: None,
         }
     }
@@ -329,7 +368,7 @@ mod tests {
         let mut label = |claim: [f32; 3], filler: f32| {
             sc.claim = claim.to_vec();
             sc.content[0] = filler;
-            let d = decide(&sp, &th, &sc, "They unleashed chaos", 100);
+            let d = decide(&sp, &th, &sc, "They unleashed chaos", 100, None);
             d.claim.map(|c| (c.label, c.evidence))
         };
         assert_eq!(label([0.2, 0.9, 0.9], 0.1), Some(("none", vec![])), "a quoted opinion is no claim");
@@ -366,13 +405,13 @@ mod tests {
         for (content, filler, kind, loaded) in table {
             let mut sc = scores(vec![0.9, 0.9, 0.9], tok);
             sc.content = content.clone();
-            let d = decide(&sp, &th(), &sc, "They unleashed chaos", 0);
+            let d = decide(&sp, &th(), &sc, "They unleashed chaos", 0, None);
             let c = d.content.expect("content head");
             assert_eq!((c.filler, c.kind.as_deref(), d.loaded), (filler, kind, loaded), "{content:?}");
             assert_eq!(d.techniques.is_empty(), filler, "filler gets no techniques");
         }
         // no content head: no content decision
-        assert!(decide(&spec(), &th(), &scores(vec![0.9, 0.9, 0.9], tok), "They unleashed chaos", 0).content.is_none());
+        assert!(decide(&spec(), &th(), &scores(vec![0.9, 0.9, 0.9], tok), "They unleashed chaos", 0, None).content.is_none());
     }
 
     #[test]
@@ -380,7 +419,26 @@ mod tests {
         let t = th();
         let text = t.to_toml();
         assert!(text.contains("Doubt = 0.3\n"), "{text}");
+        assert!(!text.contains("filler_html"), "absent HTML thresholds are not written:\n{text}");
         assert_eq!(toml::from_str::<Thresholds>(&text).unwrap(), t);
+        let html = Thresholds { filler_html: Some(0.61), filler_html_kept: Some(0.97), ..th() };
+        assert_eq!(toml::from_str::<Thresholds>(&html.to_toml()).unwrap(), html);
+    }
+
+    /// Plain text uses `filler`; an HTML unit uses `filler_html_kept` when trafilatura keeps at least
+    /// half of its line, else `filler_html`; either falls back to `filler` when absent.
+    #[test]
+    fn filler_threshold_by_input() {
+        let mut sp = spec();
+        sp.content_labels = ["filler", "related", "promo", "navigation", "boilerplate"].map(String::from).to_vec();
+        let th = Thresholds { filler_html: Some(0.3), filler_html_kept: Some(0.9), ..th() };
+        let content = [0.6, 0.1, 0.1, 0.1, 0.1];
+        let cases = [(None, true, 0.5), (Some(0.0), true, 0.3), (Some(0.49), true, 0.3), (Some(0.5), false, 0.9), (Some(1.0), false, 0.9)];
+        for (kept, filler, threshold) in cases {
+            let c = decide_content(&sp, &th, &content, kept).unwrap();
+            assert_eq!((c.filler, c.threshold), (filler, threshold), "kept {kept:?}");
+        }
+        assert_eq!(decide_content(&sp, &self::th(), &content, Some(1.0)).unwrap().threshold, 0.5, "falls back to filler");
     }
 
     #[test]
@@ -396,7 +454,7 @@ mod tests {
             (vec![0.7, 0.2, 0.1], true, vec!["Loaded_Language"]),
         ];
         for (sent, loaded, want) in table {
-            let d = decide(&spec(), &th(), &scores(sent.clone(), tok), text, 100);
+            let d = decide(&spec(), &th(), &scores(sent.clone(), tok), text, 100, None);
             assert_eq!(d.loaded, loaded, "{sent:?}");
             let got: Vec<&str> = d.techniques.iter().map(|h| h.label.as_str()).collect();
             assert_eq!(got, want, "{sent:?}");
@@ -407,7 +465,7 @@ mod tests {
     fn evidence_uses_own_channel_or_any() {
         let text = "They unleashed chaos";
         let tok = [[0.1, 0.1, 0.1], [0.9, 0.8, 0.1], [0.6, 0.3, 0.1]];
-        let d = decide(&spec(), &th(), &scores(vec![0.7, 0.9, 0.35], tok), text, 100);
+        let d = decide(&spec(), &th(), &scores(vec![0.7, 0.9, 0.35], tok), text, 100, None);
         // Loaded_Language has its own channel: "unleashed" only.
         assert_eq!(d.techniques[0].evidence, vec![[105, 114]]);
         // Doubt had no span supervision: the `any` channel gives "unleashed chaos".

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::labels::LabelSet;
 use crate::model::{load_backend, score, Backend, BackendKind, ModelDir, Tokenizer, UnitInput, UnitScores};
 use crate::report::{DocReport, UnitRecord};
+use crate::text::layout::trafilatura_kept;
 use crate::text::{segment, Document};
 
 /// Units per forward pass. Units of many documents are packed together, sorted by length.
@@ -45,9 +46,9 @@ impl Classifier {
         score(self.backend.as_ref(), &self.tokenizer, units, BATCH_SIZE)
     }
 
-    /// Decides one scored unit.
-    pub fn decide(&self, scores: &UnitScores, text: &str, start: usize) -> Decision {
-        decide(&self.dir.spec, &self.thresholds, scores, text, start)
+    /// Decides one scored unit; `kept` as in [`crate::decide::Thresholds::filler_for`].
+    pub fn decide(&self, scores: &UnitScores, text: &str, start: usize, kept: Option<f32>) -> Decision {
+        decide(&self.dir.spec, &self.thresholds, scores, text, start, kept)
     }
 
     /// Classifies documents; their units are scored together so batches stay full.
@@ -59,14 +60,14 @@ impl Classifier {
             .zip(&doms)
             .flat_map(|(doc, dom)| UnitInput::in_page(&doc.iter().map(|u| u.text.as_str()).collect::<Vec<_>>(), dom.as_deref()))
             .collect();
-        let mut scores = self.score(&inputs)?.into_iter();
+        let mut scores = self.score(&inputs)?.into_iter().zip(inputs.iter().map(|u| trafilatura_kept(&u.layout)));
         let model = self.dir.spec.id();
         let mut out = Vec::with_capacity(docs.len());
         for (doc, units) in docs.iter().zip(&units) {
             let mut records = Vec::with_capacity(units.len());
             for u in units {
-                let s = scores.next().expect("one score per unit");
-                let d = self.decide(&s, &u.text, u.start);
+                let (s, kept) = scores.next().expect("one score per unit");
+                let d = self.decide(&s, &u.text, u.start, kept);
                 records.push(UnitRecord {
                     schema: crate::SCHEMA.to_string(),
                     model: model.clone(),
@@ -83,6 +84,7 @@ impl Classifier {
                     techniques: d.techniques,
                     content: d.content.as_ref().map(|c| if c.filler { "filler" } else { "article" }.to_string()),
                     content_score: d.content.as_ref().map(|c| c.score),
+                    content_threshold: d.content.as_ref().map(|c| c.threshold),
                     filler_kind: d.content.and_then(|c| c.kind),
                     claim: d.claim.as_ref().map(|c| c.label.to_string()),
                     claim_score: d.claim.as_ref().map(|c| c.score),

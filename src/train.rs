@@ -99,6 +99,9 @@ pub struct TrainConfig {
     /// Content layers trained (from seeds `seed`, `seed + 1`, ...) before the `content_members`
     /// best on dev are kept; at least `content_members`.
     pub content_candidates: usize,
+    /// The document layers' (content, claim) learning rate falls along a half cosine from `lr` to
+    /// 0 over the training instead of staying at `lr`.
+    pub layer_lr_decay: bool,
     /// Hidden size per direction of the claim layer's GRU (`train --claims`); 0: no GRU.
     pub claim_rnn: usize,
     /// CheckThat! train sentences for the claim layer (`train --claims`).
@@ -630,6 +633,8 @@ fn tune(dev: &Dev, scores: &[UnitScores], techniques: &[String]) -> DevResult {
             techniques: techniques_th,
             technique_default: t_default,
             filler: 0.5,
+            filler_html: None,
+            filler_html_kept: None,
             claim: None,
         },
     }
@@ -1266,7 +1271,7 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     for k in 0..spec.content_members {
         let started = Instant::now();
         let seed = cfg.seed + k as u64;
-        let losses = model.fit_document_head(DocHeadKind::Content, k, &train_docs, cfg.epochs, 8, cfg.lr, seed, hide)?;
+        let losses = model.fit_document_head(DocHeadKind::Content, k, &train_docs, cfg.epochs, 8, cfg.lr, seed, hide, cfg.layer_lr_decay)?;
         let layer = if spec.content_members > 1 { format!("layer {k} ") } else { String::new() };
         for (epoch, l) in losses.iter().enumerate() {
             log.line(&format!("{layer}epoch {} content loss {l:.4}", epoch + 1));
@@ -1379,6 +1384,8 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
 
     let model_dir = write_model_dir(&cfg.out, &model, &from_dir, &spec)?;
     let mut th = Thresholds::load(&from_dir.thresholds())?;
+    // The HTML thresholds belong to the old layer; `framemark tune-filler` sets them for this one.
+    (th.filler_html, th.filler_html_kept) = (None, None);
     // A unit taken for filler loses its framing labels, so the threshold is also held to the
     // framing dev set: among thresholds that cost PTC dev SLC F1 (article text only) at most
     // `MAX_FRAMING_DROP`, the one with the best mean of the filler F1s on L3S dev and authored dev
@@ -1429,7 +1436,15 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
             from_dir.spec.id()
         );
     let th_path = model_dir.join("thresholds.toml");
-    std::fs::write(&th_path, header + &th.to_toml()).map_err(|e| Error::io(&th_path, e))?;
+    std::fs::write(&th_path, header.clone() + &th.to_toml()).map_err(|e| Error::io(&th_path, e))?;
+    // HTML input: `filler_html` and `filler_html_kept`, as `framemark tune-filler --write` sets them,
+    // from the written model through the default (candle) backend.
+    let clf = crate::pipeline::Classifier::load(&model_dir, crate::model::BackendKind::Candle, labels)?;
+    let t = crate::eval::tune::tune_html_filler(&cfg.data, &clf, cfg.limit.map(|n| n.div_ceil(20)))?;
+    (th.filler_html, th.filler_html_kept) = (Some(t.best.filler_html), Some(t.best.filler_html_kept));
+    let note = t.note();
+    log.line(&note[2..]);
+    std::fs::write(&th_path, header + &note + "\n" + &th.to_toml()).map_err(|e| Error::io(&th_path, e))?;
     log.line(&format!("model written to {}", model_dir.display()));
     Ok(model_dir)
 }
@@ -1695,7 +1710,7 @@ pub fn train_claim_head(cfg: &TrainConfig, from: &Path, _labels: &LabelSet) -> R
     }
     let n_tok = tok_y.nrows();
     log.line(&format!("encoded {} documents, {n_tok} PolNeAR tokens ({:.0}s)", train_docs.len(), started.elapsed().as_secs_f64()));
-    let losses = model.fit_document_head(DocHeadKind::Claim, 0, &train_docs, cfg.epochs, 8, cfg.lr, cfg.seed, None)?;
+    let losses = model.fit_document_head(DocHeadKind::Claim, 0, &train_docs, cfg.epochs, 8, cfg.lr, cfg.seed, None, cfg.layer_lr_decay)?;
     for (epoch, l) in losses.iter().enumerate() {
         log.line(&format!("epoch {} claim loss {l:.4}", epoch + 1));
     }

@@ -217,6 +217,24 @@ fn threshold_override_changes_decisions() {
     assert!(run.stdout.contains("\"loaded_threshold\":1.0"));
 }
 
+/// HTML input compares each unit with `filler_html_kept` when trafilatura keeps its line, else with
+/// `filler_html`; plain text with `filler`. Each record names the threshold it was compared with.
+#[test]
+fn html_units_use_the_html_filler_thresholds() {
+    let path = rel(&fixtures().join("article.html"));
+    let over = ["--threshold", "filler=0.5", "--threshold", "filler_html=0.0", "--threshold", "filler_html_kept=1.0"];
+    let run = framemark(&[&["classify", "--format", "jsonl"][..], &over, &[path.as_str()]].concat(), b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = records(&run);
+    let threshold = |text: &str| page.iter().find(|r| r["text"] == text).map(|r| (r["content_threshold"].as_f64().unwrap(), r["content"].clone()));
+    // trafilatura keeps the article body and leaves the menu out.
+    let body = "The Lakeside council voted on Tuesday to let the ferry operator double its fares from March.";
+    assert_eq!(threshold(body), Some((1.0, "article".into())), "{}", run.stdout);
+    assert_eq!(threshold("Home"), Some((0.0, "filler".into())), "{}", run.stdout);
+    let plain = framemark(&[&["classify", "--format", "jsonl"][..], &over, &["examples/harbor-bridge.txt"]].concat(), b"");
+    assert!(records(&plain).iter().all(|r| r["content_threshold"].as_f64() == Some(0.5)), "{}", plain.stdout);
+}
+
 /// The JSONL records of a run, parsed.
 fn records(run: &Run) -> Vec<serde_json::Value> {
     run.stdout.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()

@@ -338,6 +338,8 @@ fn content_head_smoke() {
         // and average them alike, and the third must not be saved.
         content_members: 2,
         content_candidates: 3,
+        // The cosine schedule runs too (its last step must leave finite weights: parity below).
+        layer_lr_decay: true,
         ..smoke_config(data, out.path())
     };
     let dir = framemark::train::train_content_head(&cfg, &model_dir(), &LabelSet::embedded()).expect("training runs");
@@ -348,6 +350,10 @@ fn content_head_smoke() {
     let n = u64::from_le_bytes(weights[..8].try_into().unwrap()) as usize;
     let header = std::str::from_utf8(&weights[8..8 + n]).unwrap();
     assert!(header.contains("\"heads.content_1.weight\"") && !header.contains("heads.content_2"), "saved layers: {header}");
+    // The HTML thresholds are chosen for the new layer (tune-filler), not carried over.
+    let th = framemark::decide::Thresholds::load(&dir.join("thresholds.toml")).unwrap();
+    assert!(th.filler_html.is_some() && th.filler_html_kept.is_some(), "no HTML thresholds:\n{th:?}");
+    assert!(log.contains("filler_html "), "tune-filler not logged:\n{log}");
     let labels = LabelSet::embedded();
     let texts = ["They unleashed chaos on our towns.", "Sign up for our newsletter.", "The bridge reopened on Monday."];
     let inputs = UnitInput::in_document(&texts);
@@ -529,6 +535,7 @@ fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::Train
         content_rnn: 0,
         content_members: 1,
         content_candidates: 1,
+        layer_lr_decay: false,
         claim_rnn: 8,
         claim_sentences: 20,
         claims: true,

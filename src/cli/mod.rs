@@ -7,6 +7,7 @@ mod serve;
 mod export;
 mod import;
 mod progress;
+mod tune;
 #[cfg(feature = "torch")]
 mod train;
 
@@ -51,6 +52,9 @@ enum Command {
     Import(import::ImportArgs),
     /// Score the model on a named evaluation set read from the data root.
     Eval(eval::EvalArgs),
+    /// Choose the filler thresholds for HTML input (`filler_html`, `filler_html_kept`) on the HTML
+    /// dev sets (L3S-GN1 dev, Dragnet dev); `--write` stores them in the model's thresholds.toml.
+    TuneFiller(tune::TuneArgs),
     /// Serve the classifier over HTTP: POST /v1/classify answers with the records of `classify
     /// --format jsonl`; GET /healthz; GET /openapi.json.
     Serve(serve::ServeArgs),
@@ -99,7 +103,7 @@ struct ModelArgs {
     /// Inference backend: candle (pure Rust, default) or torch (needs `--features torch`).
     #[arg(long, value_enum, default_value_t = Backend::Candle)]
     backend: Backend,
-    /// Override a decision threshold: `loaded=0.6`, `evidence=0.4` or `<Technique>=0.5`, `filler=0.5` (models with a content head). Repeatable.
+    /// Override a decision threshold: `loaded=0.6`, `evidence=0.4` or `<Technique>=0.5`, `filler=0.5`, `filler_html=0.5`, `filler_html_kept=0.9` (models with a content head; the last two for HTML input). Repeatable.
     #[arg(long = "threshold", value_name = "LABEL=VALUE")]
     thresholds: Vec<String>,
 }
@@ -149,7 +153,7 @@ impl ModelArgs {
             let value: f32 = value.parse().with_context(|| format!("--threshold {t:?}: {value:?} is not a number"))?;
             let known = label == "loaded"
                 || label == "evidence"
-                || (label == "filler" && !clf.dir.spec.content_labels.is_empty())
+                || (["filler", "filler_html", "filler_html_kept"].contains(&label) && !clf.dir.spec.content_labels.is_empty())
                 || clf.dir.spec.techniques().iter().any(|n| n == label);
             anyhow::ensure!(known, "--threshold {t:?}: unknown label {label:?}");
             clf.thresholds.set(label, value)?;
@@ -167,6 +171,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Import(a) => import::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::TuneFiller(a) => tune::run(a),
         #[cfg(feature = "torch")]
         Command::Train(a) => train::run(a),
     }

@@ -76,6 +76,7 @@ mod tests {
             techniques: vec![],
             content: None,
             content_score: None,
+            content_threshold: None,
             filler_kind: None,
             claim: None,
             claim_score: None,

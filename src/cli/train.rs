@@ -115,6 +115,10 @@ pub struct TrainArgs {
     /// best threshold); 0 trains just --content-members.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=32))]
     content_candidates: u64,
+    /// With --from: the layer's learning rate falls along a half cosine from --lr to 0 over the
+    /// epochs (without it the rate stays at --lr, as models up to 0.3.2 were trained).
+    #[arg(long)]
+    layer_lr_decay: bool,
     /// Train the claim family. With --from: the claim layer alone (claim head with its GRU, and the
     /// source/cue token head) on the frozen model, instead of the content layer. Without --from:
     /// jointly with the encoder and the framing heads (PolNeAR train units and CheckThat! train
@@ -177,6 +181,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         content_rnn: a.content_rnn,
         content_members: a.content_members as usize,
         content_candidates: a.content_candidates as usize,
+        layer_lr_decay: a.layer_lr_decay,
         claim_rnn: a.claim_rnn,
         claim_sentences: a.claim_sentences,
         claims: a.claims,

@@ -249,7 +249,7 @@ pub fn eval_polnear(set: &str, root: &Path, clf: &Classifier) -> Result<EvalRepo
         let scores = clf.score(&UnitInput::in_document(&texts))?;
         for (u, s) in units.iter().zip(&scores) {
             n += 1;
-            let d = clf.decide(s, &u.text, 0);
+            let d = clf.decide(s, &u.text, 0, None);
             let label = d.claim.as_ref().map_or("none", |c| c.label);
             attributed.add(label == "attributed", u.attribution == Attribution::Sourced);
             vague.add(label == "vague", u.attribution == Attribution::Unsourced);

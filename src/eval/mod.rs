@@ -23,6 +23,7 @@
 //!   (held out): the claim family, see [`claims`].
 
 pub mod claims;
+pub mod tune;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -33,9 +34,11 @@ use serde::Serialize;
 use crate::data::{load_babe, load_ptc, load_semeval, Article, PtcSplit};
 use crate::error::{Error, Result};
 use crate::data::web::{
-    l3s_dev_split, load_dragnet_test, load_l3s, load_zyte, trafilatura_text, zyte_match, zyte_summary, Content, ZytePage,
+    l3s_dev_split, load_dragnet_test, load_l3s, load_zyte, trafilatura_text, zyte_match, zyte_summary, Content, ShingleMatch, WebPage,
+    ZytePage,
 };
-use crate::decide::decide_content;
+use crate::decide::{decide_content, ContentDecision, Thresholds};
+use crate::text::layout::trafilatura_kept;
 use crate::model::UnitInput;
 use crate::text::{html, segment};
 use crate::pipeline::Classifier;
@@ -226,7 +229,7 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
             let mut c = Counts::default();
             for ((&(a, i), s), u) in lines.iter().zip(&scores).zip(&inputs) {
                 // The unit's decision, as classify makes it: a unit taken for filler is never loaded.
-                c.add(clf.decide(s, u.text, 0).loaded, articles[a].line_is_propaganda(i));
+                c.add(clf.decide(s, u.text, 0, None).loaded, articles[a].line_is_propaganda(i));
             }
             let measure = "sentence-level propaganda (NLP4IF-2019 SLC): a line is propaganda if it overlaps a gold span; binary P/R/F1 of `loaded`";
             Ok(EvalReport::new(set, &model, measure, lines.len(), &[("propaganda".into(), c)]))
@@ -250,7 +253,7 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
             let scores = clf.score(&units.iter().map(|u| u.1).collect::<Vec<_>>())?;
             let mut predicted: Vec<Vec<String>> = vec![Vec::new(); paras.len()];
             for (u, s) in units.iter().zip(&scores) {
-                for h in clf.decide(s, u.1.text, u.2).techniques {
+                for h in clf.decide(s, u.1.text, u.2, None).techniques {
                     predicted[u.0].push(h.label);
                 }
             }
@@ -271,7 +274,7 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
             let scores = clf.score(&inputs)?;
             let (mut biased, mut neutral) = (Counts::default(), Counts::default());
             for (s, sc) in test.iter().zip(&scores) {
-                let pred = clf.decide(sc, &s.text, 0).loaded;
+                let pred = clf.decide(sc, &s.text, 0, None).loaded;
                 biased.add(pred, s.biased);
                 neutral.add(!pred, !s.biased);
             }
@@ -283,43 +286,8 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
             let (train, test) = load_l3s(root)?;
             let test = if set == "l3s-dev" { l3s_dev_split(train).1 } else { test };
             let kinds = clf.dir.spec.filler_kinds().to_vec();
-            let mut filler = Counts::default();
-            let mut per_kind: Vec<Counts> = vec![Counts::default(); kinds.len()];
-            let mut n_lines = 0;
-            for page in &test {
-                let units = segment(&page.text);
-                let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-                // The pages are HTML: the layer reads their markup as it does for `--input html`.
-                let scores = clf.score(&UnitInput::in_page(&texts, page.unit_dom(&units).as_deref()))?;
-                // chars of each line's units: (filler chars, total chars, kind votes by chars)
-                let mut lines: Vec<(usize, usize, Vec<usize>)> = vec![(0, 0, vec![0; kinds.len()]); page.lines.len()];
-                for (u, sc) in units.iter().zip(&scores) {
-                    let Some(l) = page.lines.iter().position(|l| l.start <= u.start && u.start < l.end) else { continue };
-                    let len = u.end - u.start;
-                    lines[l].1 += len;
-                    if let Some(c) = decide_content(&clf.dir.spec, &clf.thresholds, &sc.content).filter(|c| c.filler) {
-                        lines[l].0 += len;
-                        if let Some(k) = c.kind.and_then(|k| kinds.iter().position(|x| *x == k)) {
-                            lines[l].2[k] += len;
-                        }
-                    }
-                }
-                for (line, (f, total, votes)) in page.lines.iter().zip(lines) {
-                    n_lines += 1;
-                    // A line without units (only bullets or punctuation) is page furniture.
-                    let predicted = total == 0 || 2 * f >= total;
-                    let gold = matches!(line.content, Content::Filler(_));
-                    filler.add(predicted, gold);
-                    let pred_kind = (predicted && f > 0).then(|| (0..kinds.len()).max_by_key(|&k| votes[k])).flatten();
-                    let gold_kind = match line.content {
-                        Content::Filler(Some(k)) => kinds.iter().position(|x| x == k.name()),
-                        _ => None,
-                    };
-                    for (k, c) in per_kind.iter_mut().enumerate() {
-                        c.add(pred_kind == Some(k), gold_kind == Some(k));
-                    }
-                }
-            }
+            let scored = score_pages(clf, &test)?;
+            let (filler, per_kind, n_lines) = l3s_counts(clf, &clf.thresholds, &scored);
             let mut counts = vec![("filler".to_string(), filler)];
             counts.extend(kinds.iter().cloned().zip(per_kind));
             let measure = if set == "l3s-dev" {
@@ -349,27 +317,117 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
     }
 }
 
+/// The units of one web page as the content layer scored them: content-head probabilities and,
+/// from HTML, the share of each unit's line trafilatura keeps.
+pub(crate) struct ScoredUnits {
+    pub units: Vec<crate::text::Unit>,
+    pub content: Vec<Vec<f32>>,
+    pub kept: Vec<Option<f32>>,
+}
+
+impl ScoredUnits {
+    /// Scores the units of one page (`dom`: its markup features, `None` for plain text).
+    fn new(clf: &Classifier, units: Vec<crate::text::Unit>, dom: Option<&[crate::text::layout::Dom]>) -> Result<Self> {
+        let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+        let inputs = UnitInput::in_page(&texts, dom);
+        let kept = inputs.iter().map(|u| trafilatura_kept(&u.layout)).collect();
+        let content = clf.score(&inputs)?.into_iter().map(|s| s.content).collect();
+        Ok(ScoredUnits { units, content, kept })
+    }
+
+    /// Whether each unit is filler under `th`.
+    fn filler(&self, clf: &Classifier, th: &Thresholds) -> Vec<Option<ContentDecision>> {
+        self.content.iter().zip(&self.kept).map(|(c, &k)| decide_content(&clf.dir.spec, th, c, k).filter(|c| c.filler)).collect()
+    }
+}
+
+/// L3S-GN1 pages from HTML (the layer reads their markup as it does for `--input html`), scored.
+pub(crate) fn score_pages<'a>(clf: &Classifier, pages: &'a [WebPage]) -> Result<Vec<(&'a WebPage, ScoredUnits)>> {
+    pages
+        .iter()
+        .map(|page| {
+            let units = segment(&page.text);
+            let dom = page.unit_dom(&units);
+            Ok((page, ScoredUnits::new(clf, units, dom.as_deref())?))
+        })
+        .collect()
+}
+
+/// Line-level counts on scored L3S-GN1 pages under `th`: `filler`, per filler kind, and the number
+/// of lines. A line is filler when most of its units' characters are.
+pub(crate) fn l3s_counts(clf: &Classifier, th: &Thresholds, scored: &[(&WebPage, ScoredUnits)]) -> (Counts, Vec<Counts>, usize) {
+    let kinds = clf.dir.spec.filler_kinds();
+    let mut filler = Counts::default();
+    let mut per_kind: Vec<Counts> = vec![Counts::default(); kinds.len()];
+    let mut n_lines = 0;
+    for (page, scored) in scored {
+        // chars of each line's units: (filler chars, total chars, kind votes by chars)
+        let mut lines: Vec<(usize, usize, Vec<usize>)> = vec![(0, 0, vec![0; kinds.len()]); page.lines.len()];
+        for (u, c) in scored.units.iter().zip(scored.filler(clf, th)) {
+            let Some(l) = page.lines.iter().position(|l| l.start <= u.start && u.start < l.end) else { continue };
+            let len = u.end - u.start;
+            lines[l].1 += len;
+            if let Some(c) = c {
+                lines[l].0 += len;
+                if let Some(k) = c.kind.and_then(|k| kinds.iter().position(|x| *x == k)) {
+                    lines[l].2[k] += len;
+                }
+            }
+        }
+        for (line, (f, total, votes)) in page.lines.iter().zip(lines) {
+            n_lines += 1;
+            // A line without units (only bullets or punctuation) is page furniture.
+            let predicted = total == 0 || 2 * f >= total;
+            let gold = matches!(line.content, Content::Filler(_));
+            filler.add(predicted, gold);
+            let pred_kind = (predicted && f > 0).then(|| (0..kinds.len()).max_by_key(|&k| votes[k])).flatten();
+            let gold_kind = match line.content {
+                Content::Filler(Some(k)) => kinds.iter().position(|x| x == k.name()),
+                _ => None,
+            };
+            for (k, c) in per_kind.iter_mut().enumerate() {
+                c.add(pred_kind == Some(k), gold_kind == Some(k));
+            }
+        }
+    }
+    (filler, per_kind, n_lines)
+}
+
+/// Pages of an extraction set from HTML, scored, with the text of all their lines.
+pub(crate) fn score_extraction(clf: &Classifier, pages: &[ZytePage]) -> Result<Vec<(String, ScoredUnits)>> {
+    pages
+        .iter()
+        .map(|page| {
+            let doc = crate::text::Document::from_html(&page.id, html::extract(&page.html));
+            let units = segment(&doc.text);
+            let dom = doc.unit_dom(&units);
+            Ok((doc.text.clone(), ScoredUnits::new(clf, units, dom.as_deref())?))
+        })
+        .collect()
+}
+
+/// The benchmark's match of each page's article units under `th` against its gold body.
+pub(crate) fn extraction_matches(clf: &Classifier, th: &Thresholds, pages: &[ZytePage], scored: &[(String, ScoredUnits)]) -> Vec<ShingleMatch> {
+    pages
+        .iter()
+        .zip(scored)
+        .map(|(page, (_, s))| {
+            let article: Vec<&str> =
+                s.units.iter().zip(s.filler(clf, th)).filter(|(_, c)| c.is_none()).map(|(u, _)| u.text.as_str()).collect();
+            zyte_match(&article.join("\n"), &page.gold)
+        })
+        .collect()
+}
+
 /// The article units of each page's HTML, joined, against its gold body with the Zyte benchmark's
 /// shingle measure; next to trafilatura (Rust port) and keeping every line, on the same pages.
 fn extraction_report(set: &str, clf: &Classifier, pages: &[ZytePage], measure: &str) -> Result<EvalReport> {
     require_content(clf)?;
-    let (mut ours, mut traf, mut all) = (Vec::new(), Vec::new(), Vec::new());
-    for page in pages {
-        let doc = crate::text::Document::from_html(&page.id, html::extract(&page.html));
-        let units = segment(&doc.text);
-        let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-        let scores = clf.score(&UnitInput::in_page(&texts, doc.unit_dom(&units).as_deref()))?;
-        let article: Vec<&str> = texts
-            .iter()
-            .zip(&scores)
-            .filter(|(_, sc)| !decide_content(&clf.dir.spec, &clf.thresholds, &sc.content).is_some_and(|c| c.filler))
-            .map(|(t, _)| *t)
-            .collect();
-        ours.push(zyte_match(&article.join("\n"), &page.gold));
-        traf.push(zyte_match(&trafilatura_text(&page.html), &page.gold));
-        all.push(zyte_match(&doc.text, &page.gold));
-    }
-    let row = |label: &str, m: &[crate::data::web::ShingleMatch]| {
+    let scored = score_extraction(clf, pages)?;
+    let ours = extraction_matches(clf, &clf.thresholds, pages, &scored);
+    let traf: Vec<ShingleMatch> = pages.iter().map(|p| zyte_match(&trafilatura_text(&p.html), &p.gold)).collect();
+    let all: Vec<ShingleMatch> = pages.iter().zip(&scored).map(|(p, (text, _))| zyte_match(text, &p.gold)).collect();
+    let row = |label: &str, m: &[ShingleMatch]| {
         let z = zyte_summary(m);
         LabelScore { label: label.into(), precision: z.precision, recall: z.recall, f1: z.f1, support: z.pages, predicted: z.pages }
     };

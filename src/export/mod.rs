@@ -152,6 +152,7 @@ pub(crate) mod testing {
                 .collect(),
             content: None,
             content_score: None,
+            content_threshold: None,
             filler_kind: None,
             claim: None,
             claim_score: None,

@@ -351,6 +351,7 @@ impl TorchModel {
         lr: f64,
         seed: u64,
         hide_last: Option<(i64, f64)>,
+        decay: bool,
     ) -> Result<Vec<f64>> {
         let head = match which {
             DocHeadKind::Content => self.content.get(member),
@@ -379,10 +380,20 @@ impl TorchModel {
         by_len.sort_by_key(|&d| docs[d].0.size()[0]);
         let groups: Vec<&[usize]> = by_len.chunks(docs_per_step.max(1)).collect();
         let mut losses = Vec::with_capacity(epochs);
+        let total_steps = (epochs * groups.len()).max(1);
+        let mut step = 0;
         for _ in 0..epochs {
             let perm = Vec::<i64>::try_from(Tensor::randperm(groups.len() as i64, (Kind::Int64, Device::Cpu)))?;
             let (mut sum, mut n) = (0.0, 0);
             for &g in &perm {
+                // With `decay` the rate falls along a half cosine to 0 by the last step, so the
+                // layer ends at a settled point instead of wherever the noise of a constant rate
+                // leaves it (a constant rate's final weights vary a lot from seed to seed).
+                if decay {
+                    let t = step as f64 / total_steps as f64;
+                    opt.set_lr(lr * 0.5 * (1.0 + (std::f64::consts::PI * t).cos()));
+                }
+                step += 1;
                 let group = groups[g as usize];
                 let xs: Vec<Tensor> = group
                     .iter()

@@ -33,6 +33,7 @@
 //! | `techniques` | array | techniques over their thresholds, highest score first |
 //! | `content` | string | `article` or `filler` (only from a model with a content head) |
 //! | `content_score` | number | probability that the unit is filler (with `content`) |
+//! | `content_threshold` | number | threshold applied to `content_score` (with `content`; HTML input may use its own, see `thresholds.toml`) |
 //! | `filler_kind` | string | for filler units: `related`, `promo`, `navigation` or `boilerplate` |
 //! | `claim` | string | for article units of a model with a claim head: `attributed`, `vague`, `unattributed` or `none` |
 //! | `claim_score` | number | the probability behind `claim`: P(attributed), P(vague), P(claim), or 1 − P(claim) for `none` |
@@ -155,6 +156,8 @@ struct WireUnit<'a> {
     content: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rounded_opt")]
     content_score: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rounded_opt")]
+    content_threshold: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     filler_kind: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,6 +199,7 @@ impl<'a> From<&'a UnitRecord> for WireUnit<'a> {
             techniques,
             content,
             content_score,
+            content_threshold,
             filler_kind,
             claim,
             claim_score,
@@ -217,6 +221,7 @@ impl<'a> From<&'a UnitRecord> for WireUnit<'a> {
             techniques: techniques.iter().map(WireTechnique::from).collect(),
             content: content.as_deref(),
             content_score: *content_score,
+            content_threshold: *content_threshold,
             filler_kind: filler_kind.as_deref(),
             claim: claim.as_deref(),
             claim_score: *claim_score,
@@ -277,6 +282,7 @@ mod tests {
             }],
             content: None,
             content_score: None,
+            content_threshold: None,
             filler_kind: None,
             claim: None,
             claim_score: None,

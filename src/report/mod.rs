@@ -72,6 +72,9 @@ pub struct UnitRecord {
     /// Probability that the unit is filler (with `content`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_score: Option<f32>,
+    /// The threshold applied to `content_score` (plain text and HTML input may differ; with `content`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_threshold: Option<f32>,
     /// The filler kind of a filler unit: `related`, `promo`, `navigation` or `boilerplate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filler_kind: Option<String>,
@@ -328,6 +331,7 @@ pub(crate) mod testing {
             techniques,
             content: None,
             content_score: None,
+            content_threshold: None,
             filler_kind: None,
             claim: None,
             claim_score: None,

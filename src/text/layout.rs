@@ -47,6 +47,12 @@ pub fn line_dom(tag: &str, l: Landmarks, link_share: f32, kept: f32) -> Dom {
     ]
 }
 
+/// For a unit of an HTML page, the share of its line that trafilatura keeps (markup feature 11);
+/// `None` for plain text (markup feature 0 is 0).
+pub fn trafilatura_kept(layout: &[f32; LAYOUT_FEATURES]) -> Option<f32> {
+    (layout[TEXT_FEATURES] == 1.0).then_some(layout[TEXT_FEATURES + 11])
+}
+
 /// Words are counted up to this many (then the feature saturates at 1).
 const MAX_WORDS: f32 = 40.0;
 /// Distances from the start and the end of the document saturate at this many units.
@@ -143,6 +149,8 @@ mod tests {
         assert_eq!(dom[1][..11], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
         assert_eq!(dom[2][..11], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]);
         let f = with_dom(&["Home", "Title", "Body."], Some(&dom));
+        assert_eq!(f.iter().map(trafilatura_kept).collect::<Vec<_>>(), dom.iter().map(|d| Some(d[11])).collect::<Vec<_>>());
+        assert_eq!(trafilatura_kept(&layout_features(&["Body."])[0]), None, "plain text");
         assert_eq!(f[0][..TEXT_FEATURES], layout_features(&["Home", "Title", "Body."])[0][..TEXT_FEATURES]);
         assert_eq!(f[2][TEXT_FEATURES..], dom[2]);
         assert!(f.iter().flatten().all(|&x| (0.0..=1.0).contains(&x)));
