@@ -346,6 +346,7 @@ fn content_head_smoke() {
     let log = std::fs::read_to_string(out.path().join("train.log")).unwrap();
     assert!(log.contains("layer 2 trained"), "third content layer not trained:\n{log}");
     assert!(log.contains("kept content layers"), "no layer chosen on dev:\n{log}");
+    assert!(log.contains("authored dev pages all right: ") && log.contains("(pages all right: "), "no page-level dev count:\n{log}");
     let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
     let n = u64::from_le_bytes(weights[..8].try_into().unwrap()) as usize;
     let header = std::str::from_utf8(&weights[8..8 + n]).unwrap();
