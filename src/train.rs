@@ -29,7 +29,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::data::web::{
-    l3s_dev_split, load_cleaneval_dragnet, load_dragnet_test, load_l3s, zyte_match, zyte_summary, Content, FillerKind, WebPage,
+    l3s_dev_split, load_authored_split, load_cleaneval_dragnet, load_dragnet_test, load_l3s, zyte_match, zyte_summary, Content, FillerKind, WebPage,
 };
 use crate::data::{load_babe, load_ptc, load_semeval, Article, PtcSplit};
 use crate::decide::{ClaimThresholds, Thresholds};
@@ -38,7 +38,7 @@ use crate::eval::{article_lines, best_threshold, Counts};
 use crate::labels::LabelSet;
 use crate::model::torch::{DocHeadKind, Targets, TorchModel, Trainer};
 use crate::model::{score, Backend, Batch, Encoded, ModelSpec, Tokenizer, UnitInput, UnitScores};
-use crate::text::layout::{layout_features, Dom, DOM_FEATURES, LAYOUT_FEATURES};
+use crate::text::layout::{layout_features, with_dom, Dom, DOM_FEATURES, LAYOUT_FEATURES};
 use crate::text::{html, segment};
 
 /// Everything a training run needs; `framemark train --help` documents each.
@@ -102,6 +102,13 @@ pub struct TrainConfig {
     /// The document layers' (content, claim) learning rate falls along a half cosine from `lr` to
     /// 0 over the training instead of staying at `lr`.
     pub layer_lr_decay: bool,
+    /// Each repeat of an authored page after the first is a variant of it in which every unit is
+    /// left out with this probability (`train --from`; 0: exact copies, as up to 0.3.2).
+    pub augment_pages: f64,
+    /// PTC train articles also appear inside the page furniture of an authored training page, and
+    /// the furniture that PTC's own scrapes kept ("Subscribe Today!", "Article posted with
+    /// permission from ...") is left out of the loss (`train --from`; off up to 0.3.2).
+    pub furnish_ptc: bool,
     /// Hidden size per direction of the claim layer's GRU (`train --claims`); 0: no GRU.
     pub claim_rnn: usize,
     /// CheckThat! train sentences for the claim layer (`train --claims`).
@@ -1043,6 +1050,20 @@ struct ContentDoc {
     repeat: usize,
     /// The markup features of each unit's line when the document is an HTML page.
     dom: Option<Vec<Dom>>,
+    origin: Origin,
+}
+
+/// Where a content document comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// A labelled web page (L3S-GN1, CleanEval/Dragnet) or an authored dev page.
+    Web,
+    /// A PTC train article, all article.
+    Ptc,
+    /// A lone sentence, article.
+    Lone,
+    /// An authored training page.
+    Authored,
 }
 
 impl ContentDoc {
@@ -1058,7 +1079,8 @@ impl ContentDoc {
 /// kind head learns boilerplate from the authored pages instead.
 fn web_doc(page: &WebPage, kinds: &[String]) -> ContentDoc {
     let units = segment(&page.text);
-    let mut doc = ContentDoc { texts: Vec::new(), targets: Vec::new(), masks: Vec::new(), repeat: 1, dom: page.unit_dom(&units) };
+    let mut doc =
+        ContentDoc { texts: Vec::new(), targets: Vec::new(), masks: Vec::new(), repeat: 1, dom: page.unit_dom(&units), origin: Origin::Web };
     for u in &units {
         let mut target = vec![0.0; kinds.len() + 1];
         let mut mask = vec![0.0; kinds.len() + 1];
@@ -1082,12 +1104,45 @@ fn web_doc(page: &WebPage, kinds: &[String]) -> ContentDoc {
     doc
 }
 
-/// A news article with no page around it (PTC): every unit is article.
-fn article_doc(text: &str, kinds: &[String]) -> ContentDoc {
+/// A news article with no page around it (PTC), or a lone sentence: every unit is article. With
+/// `skip_furniture`, units that look like page furniture are left out of the loss: PTC's scrapes
+/// kept some ("Subscribe Today!", "Article posted with permission from ..."), which the guide
+/// calls filler, and as article they teach that a propaganda page has no furniture.
+fn article_doc(text: &str, kinds: &[String], origin: Origin, skip_furniture: bool) -> ContentDoc {
     let texts: Vec<String> = segment(text).into_iter().map(|u| u.text).collect();
-    let mut mask = vec![0.0; kinds.len() + 1];
-    mask[0] = 1.0;
-    ContentDoc { targets: vec![vec![0.0; kinds.len() + 1]; texts.len()], masks: vec![mask; texts.len()], texts, repeat: 1, dom: None }
+    let masks = texts
+        .iter()
+        .map(|t| {
+            let mut mask = vec![0.0; kinds.len() + 1];
+            mask[0] = if skip_furniture && looks_like_furniture(t) { 0.0 } else { 1.0 };
+            mask
+        })
+        .collect();
+    ContentDoc { targets: vec![vec![0.0; kinds.len() + 1]; texts.len()], masks, texts, repeat: 1, dom: None, origin }
+}
+
+/// Promo and boilerplate cues of the guide's filler (share, subscribe, newsletter, donate prompts;
+/// reprint and copyright notices), for leaving such units of all-article documents out of the
+/// loss. Over-matching costs only a few article units' loss; it never labels anything filler.
+fn looks_like_furniture(t: &str) -> bool {
+    static CUES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\bsubscribe|\bsign(ing)? up\b|\bnewsletter|\bclick (here|below)\b|\bshare (this|on)\b|\bfollow (us|me)\b|with permission|all rights reserved|©|\bcopyright\b|\bdistributed by\b|\bdonat(e|ion)|\bread more\b|^\(?related\b|^watch:|^trending:|contributed to this report|originally (published|appeared)|\bpodcast\b|\bpatreon\b|\bemail (us|him|her)\b",
+        )
+        .expect("valid furniture cues")
+    });
+    CUES.is_match(t)
+}
+
+/// The units of a page before its first article unit and after its last one (masthead and
+/// menus; closing prompts and teasers). Empty when the page has no article unit.
+fn furniture_ends(doc: &ContentDoc) -> (Vec<usize>, Vec<usize>) {
+    let article = |i: &usize| doc.masks[*i][0] == 1.0 && doc.targets[*i][0] == 0.0;
+    let n = doc.texts.len();
+    match ((0..n).find(article), (0..n).rev().find(article)) {
+        (Some(first), Some(last)) => ((0..first).collect(), (last + 1..n).collect()),
+        _ => (Vec::new(), Vec::new()),
+    }
 }
 
 /// Unit-level filler F1 of `docs` (known units only) at `threshold`, from content probabilities.
@@ -1100,6 +1155,21 @@ fn tensor_rows(x: &tch::Tensor, path: &Path) -> Result<Array2<f32>> {
 
 /// How many of `docs` have every labelled unit decided right at `threshold`: a page-level view next
 /// to the unit F1, which barely moves when a layer misses the few closing lines of a short page.
+/// The units a variant of a page keeps (in order): each is left out with probability `p`. A
+/// variant keeps at least one article unit (else the whole page), so it is still a page with an
+/// article in it. Authored pages repeat many times a pass, and exact copies let the layer learn
+/// each page by heart; variants move the furniture against the article (a closing prompt right
+/// after the last paragraph, a teaser without its heading, a shorter page), which is what unseen
+/// scrapes do.
+fn variant_rows(filler: &[bool], p: f64, rng: &mut impl rand::Rng) -> Vec<usize> {
+    let rows: Vec<usize> = (0..filler.len()).filter(|_| !rng.gen_bool(p)).collect();
+    if rows.iter().any(|&i| !filler[i]) {
+        rows
+    } else {
+        (0..filler.len()).collect()
+    }
+}
+
 fn pages_all_right(docs: &[ContentDoc], p_filler: &[Vec<f32>], threshold: f32) -> usize {
     docs.iter()
         .zip(p_filler)
@@ -1186,7 +1256,7 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
         if n_ptc >= web_budget / 4 {
             break;
         }
-        let d = article_doc(&a.text, &kinds);
+        let d = article_doc(&a.text, &kinds, Origin::Ptc, cfg.furnish_ptc);
         n_ptc += d.texts.len();
         docs.push(d);
     }
@@ -1201,31 +1271,15 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     // 0.3.0's recipe: one per 10 web units (one per 30 and per 60 were tried; see the model card).
     let n_lone = (web_budget / *LONE_PER_WEB).min(lone.len());
     for t in lone.iter().take(n_lone) {
-        docs.push(article_doc(t, &kinds));
+        docs.push(article_doc(t, &kinds, Origin::Lone, cfg.furnish_ptc));
     }
     let mut dev_authored: Vec<ContentDoc> = Vec::new();
     let mut n_authored = 0;
     if let Some((dir, repeat)) = &cfg.authored_pages {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(dir, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("pages-") && n.ends_with(".jsonl")))
-            .collect();
-        files.sort();
-        let mut pages = Vec::new();
-        for f in &files {
-            pages.extend(crate::data::web::load_authored_pages(f)?);
-        }
-        pages.sort_by(|a, b| a.id.cmp(&b.id));
-        for (i, p) in pages.iter().enumerate() {
-            let d = web_doc(p, &kinds);
-            if i % 5 == 0 {
-                dev_authored.push(d);
-            } else {
-                n_authored += 1;
-                docs.push(ContentDoc { repeat: *repeat, ..d });
-            }
-        }
+        let (train, dev) = load_authored_split(dir)?;
+        dev_authored.extend(dev.iter().map(|p| web_doc(p, &kinds)));
+        n_authored = train.len();
+        docs.extend(train.iter().map(|p| ContentDoc { repeat: *repeat, origin: Origin::Authored, ..web_doc(p, &kinds) }));
     }
     let mut dev_l3s: Vec<ContentDoc> = dev_pages.iter().map(|p| web_doc(p, &kinds)).collect();
     if let Some(n) = cfg.limit {
@@ -1259,7 +1313,15 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     let inputs: Vec<Vec<UnitInput>> = docs.iter().map(ContentDoc::inputs).collect();
     let features = cached_unit_features(cfg, &from_dir, &model, &tokenizer, &inputs)?;
     let mut train_docs = Vec::with_capacity(docs.len());
-    for (doc, x) in docs.iter().zip(features) {
+    if cfg.augment_pages > 0.0 && spec.context > 0 {
+        // A variant reuses each unit's encoder features, which hold only when a unit is encoded alone.
+        return Err(Error::Usage("--augment-pages needs a model that encodes each unit alone (context 0)".into()));
+    }
+    // Its own stream, so that the variants do not change any other draw of the run.
+    let mut variant_rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x5eed_0a06);
+    let mut n_variants = 0;
+    for (doc, x) in docs.iter().zip(&features) {
+        let x = x.shallow_clone();
         let n = doc.texts.len();
         if n == 0 {
             continue;
@@ -1267,11 +1329,61 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
         let y = Array2::from_shape_fn((n, n_content), |(i, k)| doc.targets[i][k]);
         let m = Array2::from_shape_fn((n, n_content), |(i, k)| doc.masks[i][k]);
         for _ in 1..doc.repeat {
-            train_docs.push((x.shallow_clone(), y.clone(), m.clone()));
+            if cfg.augment_pages > 0.0 {
+                let filler: Vec<bool> = doc.targets.iter().map(|t| t[0] == 1.0).collect();
+                let rows = variant_rows(&filler, cfg.augment_pages, &mut variant_rng);
+                let texts: Vec<&str> = rows.iter().map(|&i| doc.texts[i].as_str()).collect();
+                let dom: Option<Vec<Dom>> = doc.dom.as_ref().map(|d| rows.iter().map(|&i| d[i]).collect());
+                let layout = with_dom(&texts, dom.as_deref());
+                let layout = Array2::from_shape_fn((rows.len(), LAYOUT_FEATURES), |(i, k)| layout[i][k]);
+                let pick = |a: &Array2<f32>| a.select(ndarray::Axis(0), &rows);
+                train_docs.push((model.compose(&[(&x, &rows)], &layout), pick(&y), pick(&m)));
+                n_variants += 1;
+            } else {
+                train_docs.push((x.shallow_clone(), y.clone(), m.clone()));
+            }
         }
         train_docs.push((x, y, m));
     }
-    log.line(&format!("unit features of {} documents ({:.0}s)", train_docs.len(), started.elapsed().as_secs_f64()));
+    // A propaganda site's page is its article inside the site's furniture (seeds 000 and 002),
+    // while every PTC article comes without it: each PTC article is also put inside the masthead
+    // and closing furniture of a random authored training page, so that loaded prose does not
+    // come to mean "no furniture here".
+    let mut n_furnished = 0;
+    if cfg.furnish_ptc {
+        let pages: Vec<usize> = (0..docs.len())
+            .filter(|&i| docs[i].origin == Origin::Authored && !furniture_ends(&docs[i]).1.is_empty())
+            .collect();
+        for (d, doc) in docs.iter().enumerate().filter(|(_, d)| d.origin == Origin::Ptc && !d.texts.is_empty()) {
+            let Some(&p) = pages.choose(&mut variant_rng) else { break };
+            let (lead, tail) = furniture_ends(&docs[p]);
+            let body: Vec<usize> = (0..doc.texts.len()).collect();
+            let parts = [(p, &lead), (d, &body), (p, &tail)];
+            let texts: Vec<&str> = parts.iter().flat_map(|(k, rows)| rows.iter().map(|&i| docs[*k].texts[i].as_str())).collect();
+            let layout = layout_features(&texts);
+            let layout = Array2::from_shape_fn((texts.len(), LAYOUT_FEATURES), |(i, k)| layout[i][k]);
+            // Targets or masks (`of`) of the units taken, in order.
+            let rows_of = |of: fn(&ContentDoc) -> &Vec<Vec<f32>>| {
+                let mut cells = Vec::with_capacity(texts.len() * n_content);
+                for (k, rows) in &parts {
+                    for &i in rows.iter() {
+                        cells.extend_from_slice(&of(&docs[*k])[i][..n_content]);
+                    }
+                }
+                Array2::from_shape_vec((texts.len(), n_content), cells).expect("one row per unit")
+            };
+            let x = model.compose(&parts.map(|(k, rows)| (&features[k], rows.as_slice())), &layout);
+            train_docs.push((x, rows_of(|c| &c.targets), rows_of(|c| &c.masks)));
+            n_furnished += 1;
+        }
+    }
+    log.line(&format!(
+        "unit features of {} documents ({:.0}s){}{}",
+        train_docs.len(),
+        started.elapsed().as_secs_f64(),
+        if n_variants > 0 { format!("; {n_variants} of them variants of authored pages (each unit left out with p {})", cfg.augment_pages) } else { String::new() },
+        if n_furnished > 0 { format!("; {n_furnished} of them PTC articles inside an authored page's furniture") } else { String::new() }
+    ));
     // Half the time a page's markup features are hidden (each document, each pass), so the layer
     // learns pages both as HTML and as the plain-text scrape they also arrive as.
     let hide = Some((DOM_FEATURES as i64, *MARKUP_DROPOUT));
@@ -1830,6 +1942,52 @@ mod tests {
 
     /// A page counts only when every labelled unit is right; unlabelled (masked) units do not count.
     #[test]
+    fn page_variants_leave_units_out_and_keep_an_article_unit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let filler = [false, false, false, true, true, true, true, true];
+        let (mut shorter, mut total) = (0, 0);
+        for _ in 0..200 {
+            let rows = variant_rows(&filler, 0.3, &mut rng);
+            assert!(rows.windows(2).all(|w| w[0] < w[1]), "in page order: {rows:?}");
+            assert!(rows.iter().any(|&i| !filler[i]), "an article unit stays: {rows:?}");
+            shorter += usize::from(rows.len() < filler.len());
+            total += rows.len();
+        }
+        assert!(shorter > 150, "most variants leave something out ({shorter}/200)");
+        // About 70% of the units stay.
+        assert!((1000..1240).contains(&total), "{total} of 1600 units kept");
+        // p = 0 gives the page itself; all-filler pages stay whole.
+        assert_eq!(variant_rows(&filler, 0.0, &mut rng), (0..8).collect::<Vec<_>>());
+        assert_eq!(variant_rows(&[true, true], 0.99, &mut rng), vec![0, 1]);
+    }
+
+    #[test]
+    fn furniture_cues_and_ends() {
+        for t in ["Subscribe Today!", "Article posted with permission from The Washington Standard", "©2018 Los Angeles Times", "Sign up for more newsletters here", "READ MORE:", "(RELATED: Senate acts)"] {
+            assert!(looks_like_furniture(t), "{t}");
+        }
+        for t in ["The senator said the bill would pass.", "They unleashed chaos on hardworking taxpayers.", "Critics say the plan was steered to insiders."] {
+            assert!(!looks_like_furniture(t), "{t}");
+        }
+        let masked = article_doc("Subscribe Today!\n\nThe senator said the bill would pass.", &[], Origin::Ptc, true);
+        assert_eq!(masked.masks, vec![vec![0.0], vec![1.0]]);
+        let kept = article_doc("Subscribe Today!", &[], Origin::Ptc, false);
+        assert_eq!(kept.masks, vec![vec![1.0]]);
+        // masthead | article, article | prompt, teaser (a masked unit is neither)
+        let page = ContentDoc {
+            texts: vec![String::new(); 6],
+            targets: [1.0, 0.0, 0.0, 1.0, 1.0, 0.0].iter().map(|&f| vec![f]).collect(),
+            masks: [1.0, 1.0, 1.0, 1.0, 1.0, 0.0].iter().map(|&m| vec![m]).collect(),
+            repeat: 1,
+            dom: None,
+            origin: Origin::Authored,
+        };
+        assert_eq!(furniture_ends(&page), (vec![0], vec![3, 4, 5]));
+        let all_filler = ContentDoc { targets: vec![vec![1.0]; 6], ..page };
+        assert_eq!(furniture_ends(&all_filler), (vec![], vec![]));
+    }
+
+    #[test]
     fn pages_all_right_counts_whole_pages() {
         let doc = |filler: &[f32], mask: &[f32]| ContentDoc {
             texts: filler.iter().map(|_| String::new()).collect(),
@@ -1837,6 +1995,7 @@ mod tests {
             masks: mask.iter().map(|&m| vec![m]).collect(),
             repeat: 1,
             dom: None,
+            origin: Origin::Web,
         };
         let docs = [doc(&[0.0, 1.0], &[1.0, 1.0]), doc(&[0.0, 1.0], &[1.0, 1.0]), doc(&[0.0, 1.0], &[1.0, 0.0])];
         let p = [vec![0.1, 0.9], vec![0.1, 0.4], vec![0.1, 0.2]];

@@ -234,6 +234,27 @@ fn lone_sentences_are_article() {
     assert!(filler.is_empty(), "lone sentences taken for filler: {filler:?}");
 }
 
+/// `eval authored-dev` on the shipped model: the held-back authored pages, units and whole pages.
+/// With nothing taken for filler, exactly the pages without furniture (the hard negatives) are
+/// entirely right.
+#[test]
+fn authored_dev_scores_units_and_whole_pages() {
+    let (_, dev) = framemark::data::web::load_authored_split(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("labels/authored")).unwrap();
+    let mut clf = Classifier::load(&model_dir(), BackendKind::Candle, &LabelSet::embedded()).unwrap();
+    let pages_row = |r: &framemark::eval::EvalReport| r.labels.iter().find(|l| l.label == "pages entirely right").cloned().expect("a pages row");
+    let r = framemark::eval::evaluate("authored-dev", std::path::Path::new("no-data-needed"), &clf).unwrap();
+    let pages = pages_row(&r);
+    assert_eq!(pages.support, dev.len());
+    assert!(pages.predicted <= dev.len() && (pages.f1 - pages.predicted as f64 / dev.len() as f64).abs() < 1e-9);
+    assert!(r.micro.f1 >= 0.95, "shipped model: authored dev filler F1 {:.4}", r.micro.f1);
+    clf.thresholds.filler = 1.01;
+    let none = framemark::eval::evaluate("authored-dev", std::path::Path::new("no-data-needed"), &clf).unwrap();
+    let clean = dev.iter().filter(|p| p.lines.iter().all(|l| l.content == framemark::data::web::Content::Article)).count();
+    assert!(clean > 0 && clean < dev.len(), "{clean} of {} dev pages have no furniture", dev.len());
+    assert_eq!(pages_row(&none).predicted, clean);
+    assert_eq!((none.micro.predicted, none.micro.support), (0, r.micro.support));
+}
+
 /// The bundled test page (`tests/fixtures/article.html`: a menu, an article, a footer) read as HTML.
 fn html_fixture() -> Document {
     let html = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/article.html")).unwrap();
@@ -537,6 +558,8 @@ fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::Train
         content_members: 1,
         content_candidates: 1,
         layer_lr_decay: false,
+        augment_pages: 0.0,
+        furnish_ptc: false,
         claim_rnn: 8,
         claim_sentences: 20,
         claims: true,

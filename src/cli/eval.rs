@@ -11,7 +11,8 @@ use super::{check_dir, data_root, ModelArgs};
 /// Arguments of `framemark eval`.
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
-    /// Sets to evaluate: ptc-test, ptc-dev, semeval23-dev, babe-test, l3s-test, l3s-dev, zyte (held-out sets are for
+    /// Sets to evaluate (framemark::eval::SETS), e.g. ptc-test, ptc-dev, semeval23-dev, babe-test, l3s-test, l3s-dev, zyte,
+    /// dragnet-dev, authored-dev, claims-dev (held-out sets are for
     /// reporting only).
     #[arg(required = true, value_name = "SET")]
     sets: Vec<String>,

@@ -119,6 +119,17 @@ pub struct TrainArgs {
     /// epochs (without it the rate stays at --lr, as models up to 0.3.2 were trained).
     #[arg(long)]
     layer_lr_decay: bool,
+    /// With --from: each repeat of an authored page after the first (--authored-pages-repeat) is a
+    /// variant in which every unit is left out with this probability, so the layer cannot learn the
+    /// few authored pages by heart; 0 repeats them exactly (as models up to 0.3.2 were trained).
+    #[arg(long, default_value_t = 0.0, value_name = "P", value_parser = probability)]
+    augment_pages: f64,
+    /// With --from: each PTC train article also appears inside the masthead and closing furniture
+    /// of a random authored training page, and furniture-like units of PTC's own scrapes
+    /// ("Subscribe Today!") are left out of the loss, so loaded prose does not come to mean "no
+    /// furniture here" (off up to 0.3.2).
+    #[arg(long)]
+    furnish_ptc: bool,
     /// Train the claim family. With --from: the claim layer alone (claim head with its GRU, and the
     /// source/cue token head) on the frozen model, instead of the content layer. Without --from:
     /// jointly with the encoder and the framing heads (PolNeAR train units and CheckThat! train
@@ -182,6 +193,8 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         content_members: a.content_members as usize,
         content_candidates: a.content_candidates as usize,
         layer_lr_decay: a.layer_lr_decay,
+        augment_pages: a.augment_pages,
+        furnish_ptc: a.furnish_ptc,
         claim_rnn: a.claim_rnn,
         claim_sentences: a.claim_sentences,
         claims: a.claims,
@@ -198,4 +211,13 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
     };
     println!("{}", dir.display());
     Ok(ExitCode::SUCCESS)
+}
+
+fn probability(s: &str) -> std::result::Result<f64, String> {
+    let p: f64 = s.parse().map_err(|e| format!("{s:?}: {e}"))?;
+    if (0.0..1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!("{p} is not a probability in [0, 1)"))
+    }
 }

@@ -886,6 +886,25 @@ pub fn load_authored_pages(path: &Path) -> Result<Vec<WebPage>> {
     Ok(pages)
 }
 
+/// All authored pages under `dir` (every `pages-*.jsonl`), split into (train, dev): in id order,
+/// every fifth page is dev. `train --from` tunes on the dev pages; `framemark eval authored-dev`
+/// scores them.
+pub fn load_authored_split(dir: &Path) -> Result<(Vec<WebPage>, Vec<WebPage>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("pages-") && n.ends_with(".jsonl")))
+        .collect();
+    files.sort();
+    let mut pages = Vec::new();
+    for f in &files {
+        pages.extend(load_authored_pages(f)?);
+    }
+    pages.sort_by(|a, b| a.id.cmp(&b.id));
+    let (dev, train): (Vec<_>, Vec<_>) = pages.into_iter().enumerate().partition(|(i, _)| i % 5 == 0);
+    Ok((train.into_iter().map(|(_, p)| p).collect(), dev.into_iter().map(|(_, p)| p).collect()))
+}
+
 #[cfg(test)]
 mod authored_tests {
     use super::*;

@@ -34,7 +34,7 @@ use serde::Serialize;
 use crate::data::{load_babe, load_ptc, load_semeval, Article, PtcSplit};
 use crate::error::{Error, Result};
 use crate::data::web::{
-    l3s_dev_split, load_dragnet_test, load_l3s, load_zyte, trafilatura_text, zyte_match, zyte_summary, Content, ShingleMatch, WebPage,
+    l3s_dev_split, load_authored_split, load_dragnet_test, load_l3s, load_zyte, trafilatura_text, zyte_match, zyte_summary, Content, ShingleMatch, WebPage,
     ZytePage,
 };
 use crate::decide::{decide_content, ContentDecision, Thresholds};
@@ -53,6 +53,7 @@ pub const SETS: &[&str] = &[
     "l3s-dev",
     "zyte",
     "dragnet-dev",
+    "authored-dev",
     "claims-dev",
     "polnear-dev",
     "polnear-test",
@@ -310,6 +311,33 @@ pub fn evaluate(set: &str, root: &Path, clf: &Classifier) -> Result<EvalReport> 
                            baselines on the same pages";
             extraction_report(set, clf, &load_dragnet_test(root)?, measure)
         }
+        "authored-dev" => {
+            require_content(clf)?;
+            let dir = Path::new(AUTHORED_PAGES);
+            if !dir.is_dir() {
+                return Err(Error::Usage(format!("{AUTHORED_PAGES} not found: run `framemark eval authored-dev` from the project root")));
+            }
+            let (_, dev) = load_authored_split(dir)?;
+            let scored = score_pages(clf, &dev)?;
+            let a = authored_counts(clf, &clf.thresholds, &scored);
+            let mut counts = vec![("filler".to_string(), a.filler)];
+            counts.extend(clf.dir.spec.filler_kinds().iter().cloned().zip(a.per_kind));
+            let measure = "framemark-authored dev pages (every fifth page of labels/authored/pages-*.jsonl; never trained on), plain text, \
+                           unit level: P/R/F1 of `filler` (= micro row), then per filler kind; last row: pages with every unit right \
+                           (f1 = their share, predicted = their number, support = pages)";
+            let mut r = EvalReport::new(set, &clf.dir.spec.id(), measure, a.units, &counts);
+            r.micro = LabelScore::new("filler (headline)", &a.filler);
+            let share = ratio(a.pages_right, dev.len());
+            r.labels.push(LabelScore {
+                label: "pages entirely right".into(),
+                precision: share,
+                recall: share,
+                f1: share,
+                support: dev.len(),
+                predicted: a.pages_right,
+            });
+            Ok(r)
+        }
         "claims-dev" => claims::eval_claims_dev(root, clf),
         "polnear-dev" | "polnear-test" => claims::eval_polnear(set, root, clf),
         "checkthat-dev" | "checkthat-devtest" => claims::eval_checkthat(set, root, clf),
@@ -391,6 +419,45 @@ pub(crate) fn l3s_counts(clf: &Classifier, th: &Thresholds, scored: &[(&WebPage,
         }
     }
     (filler, per_kind, n_lines)
+}
+
+/// Where `train --from` and `eval authored-dev` find the authored pages (relative to the project root).
+pub const AUTHORED_PAGES: &str = "labels/authored";
+
+/// Unit-level counts on scored authored pages (every unit lies in one labelled line).
+pub(crate) struct AuthoredCounts {
+    pub filler: Counts,
+    pub per_kind: Vec<Counts>,
+    /// Pages whose every unit has the right filler/article decision.
+    pub pages_right: usize,
+    pub units: usize,
+}
+
+/// Counts of `authored-dev` under `th`. Whole pages matter as much as units here: a layer can lose
+/// every closing furniture line of a short page and still score well on units.
+pub(crate) fn authored_counts(clf: &Classifier, th: &Thresholds, scored: &[(&WebPage, ScoredUnits)]) -> AuthoredCounts {
+    let kinds = clf.dir.spec.filler_kinds();
+    let mut a = AuthoredCounts { filler: Counts::default(), per_kind: vec![Counts::default(); kinds.len()], pages_right: 0, units: 0 };
+    for (page, scored) in scored {
+        let mut right = true;
+        for (u, c) in scored.units.iter().zip(scored.filler(clf, th)) {
+            let Some(line) = page.lines.iter().find(|l| l.start <= u.start && u.start < l.end) else { continue };
+            let gold = matches!(line.content, Content::Filler(_));
+            a.units += 1;
+            a.filler.add(c.is_some(), gold);
+            right &= c.is_some() == gold;
+            let gold_kind = match line.content {
+                Content::Filler(Some(k)) => kinds.iter().position(|x| x == k.name()),
+                _ => None,
+            };
+            let pred_kind = c.as_ref().and_then(|c| c.kind.as_ref()).and_then(|k| kinds.iter().position(|x| x == k));
+            for (k, counts) in a.per_kind.iter_mut().enumerate() {
+                counts.add(pred_kind == Some(k), gold_kind == Some(k));
+            }
+        }
+        a.pages_right += usize::from(right);
+    }
+    a
 }
 
 /// Pages of an extraction set from HTML, scored, with the text of all their lines.

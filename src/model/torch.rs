@@ -332,6 +332,23 @@ impl TorchModel {
         Ok((Tensor::cat(&[&pooled, &self.layout(batch)], 1), hidden))
     }
 
+    /// A document made of units of other documents: `parts` are (content features of a document,
+    /// rows of [`Self::content_inputs`], and the units taken from it, in order). Their encoder
+    /// part is reused as it is (a unit is encoded alone, so it does not depend on the other
+    /// units); `layout` (`[units, LAYOUT_FEATURES]`, computed for the new document) replaces their
+    /// layout part.
+    pub fn compose(&self, parts: &[(&Tensor, &[usize])], layout: &Array2<f32>) -> Tensor {
+        let encoder: Vec<Tensor> = parts
+            .iter()
+            .map(|(x, rows)| {
+                let idx = Tensor::from_slice(&rows.iter().map(|&r| r as i64).collect::<Vec<_>>()).to_device(x.device());
+                x.index_select(0, &idx).narrow(1, 0, x.size()[1] - self.layout_n as i64)
+            })
+            .collect();
+        let layout = from_array2(&layout.slice(ndarray::s![.., ..self.layout_n]).to_owned(), self.device);
+        Tensor::cat(&[Tensor::cat(&encoder, 0), layout], 1)
+    }
+
     /// Trains the content layer (GRU and head) alone on fixed inputs: `docs` holds each document's
     /// content features (rows of [`Self::content_inputs`], in unit order) with its targets and mask
     /// (`[units, content_labels]`, masked BCE). The encoder and the framing heads are frozen, so every
@@ -672,5 +689,38 @@ impl Trainer {
         self.opt.set_lr(lr);
         self.opt.backward_step_clip_norm(&loss, 1.0);
         Ok([ls, lt, lc, lcl].map(|x| x.double_value(&[]) as f32))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Tokenizer, UnitInput};
+    use crate::text::layout::{layout_features, LAYOUT_FEATURES};
+
+    /// A document put together from the features of others (`train --augment-pages`,
+    /// `--furnish-ptc`) is what the model computes for that document itself.
+    #[test]
+    fn compose_is_the_document_itself() {
+        let dir = ModelDir::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/framemark-minilm")).unwrap();
+        assert_eq!(dir.spec.context, 0, "variants assume units encoded alone");
+        let model = TorchModel::load(&dir, Device::Cpu).unwrap();
+        let tokenizer = Tokenizer::load(&dir.tokenizer(), dir.spec.max_len, dir.spec.context).unwrap();
+        let features = |texts: &[&str]| {
+            let encoded: Vec<_> = UnitInput::in_page(texts, None).iter().map(|u| tokenizer.encode(u).unwrap()).collect();
+            model.content_inputs(&Batch::new(&encoded.iter().collect::<Vec<_>>())).unwrap()
+        };
+        let page = ["Bridge Reopens", "By Ana Ruiz", "The bridge reopened on Monday after two years of work.", "Share this article:"];
+        let other = ["They unleashed chaos on our towns.", "Related Posts", "Sign up for our newsletter."];
+        // Units 0, 2, 3 of the page, then units 2, 1 of the other document.
+        let (rows, more) = ([0, 2, 3], [2, 1]);
+        let new: Vec<&str> = rows.iter().map(|&i| page[i]).chain(more.iter().map(|&i| other[i])).collect();
+        let layout = layout_features(&new);
+        let layout = Array2::from_shape_fn((new.len(), LAYOUT_FEATURES), |(i, k)| layout[i][k]);
+        let composed = model.compose(&[(&features(&page), &rows), (&features(&other), &more)], &layout);
+        let direct = features(&new);
+        assert_eq!(composed.size(), direct.size());
+        let worst = (composed - direct).abs().max().double_value(&[]);
+        assert!(worst < 1e-4, "composed document differs from the document itself by {worst}");
     }
 }
