@@ -109,6 +109,14 @@ pub struct TrainConfig {
     /// the furniture that PTC's own scrapes kept ("Subscribe Today!", "Article posted with
     /// permission from ...") is left out of the loss (`train --from`; off up to 0.3.2).
     pub furnish_ptc: bool,
+    /// The content layers of this run are those `seed + offset`, `seed + offset + 1`, ... of a run
+    /// with `offset` more layers (same data, same initial weights), so one long ensemble run can be
+    /// split over parallel processes (`train --from`; 0 as up to 0.3.2).
+    pub content_seed_offset: usize,
+    /// Content layers taken from these finished runs' models (all trained `--from` the same model)
+    /// instead of trained, in order: the processes of a split run joined into one ensemble, whose dev
+    /// selection and thresholds then follow as for a trained one (`train --from`).
+    pub content_layers_from: Vec<PathBuf>,
     /// Hidden size per direction of the claim layer's GRU (`train --claims`); 0: no GRU.
     pub claim_rnn: usize,
     /// CheckThat! train sentences for the claim layer (`train --claims`).
@@ -1217,8 +1225,18 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     spec.version = cfg.version.clone();
     spec.content_labels = std::iter::once("filler".to_string()).chain(kinds.iter().cloned()).collect();
     spec.content_rnn = cfg.content_rnn;
-    // Every candidate layer is built and trained; the spec is cut to the kept ones after dev.
-    spec.content_members = cfg.content_candidates.max(cfg.content_members);
+    // Every candidate layer is built and trained; the spec is cut to the kept ones after dev. With
+    // an offset the layers before it are built too (the initial weights are drawn in order), and
+    // only the later ones trained and kept.
+    let sources: Vec<crate::model::ModelDir> =
+        cfg.content_layers_from.iter().map(|d| crate::model::ModelDir::open(d)).collect::<Result<_>>()?;
+    let joined: usize = sources.iter().map(|d| d.spec.content_members).sum();
+    let trained = match joined {
+        0 => cfg.content_candidates.max(cfg.content_members),
+        n => n,
+    };
+    let offset = if sources.is_empty() { cfg.content_seed_offset } else { 0 };
+    spec.content_members = offset + trained;
     spec.layout_features = LAYOUT_FEATURES;
 
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
@@ -1389,7 +1407,23 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
     let hide = Some((DOM_FEATURES as i64, *MARKUP_DROPOUT));
     // Each layer of an ensemble starts from its own initial weights and draws its own batch order
     // and dropout (seed + k); the first is what a single-layer run with this seed trains.
-    for k in 0..spec.content_members {
+    if !sources.is_empty() {
+        let mut k = 0;
+        for src in &sources {
+            if src.spec.content_rnn != spec.content_rnn || src.spec.layout_features != spec.layout_features {
+                return Err(Error::Usage(format!("{}: its content layers have another shape", src.path.display())));
+            }
+            for j in 0..src.spec.content_members {
+                model.load_content_layer(k, src, j)?;
+                k += 1;
+            }
+        }
+        log.line(&format!(
+            "content layers taken from {}",
+            sources.iter().map(|d| format!("{} ({})", d.path.display(), d.spec.content_members)).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    for k in (offset..spec.content_members).filter(|_| sources.is_empty()) {
         let started = Instant::now();
         let seed = cfg.seed + k as u64;
         let losses = model.fit_document_head(DocHeadKind::Content, k, &train_docs, cfg.epochs, 8, cfg.lr, seed, hide, cfg.layer_lr_decay)?;
@@ -1398,6 +1432,11 @@ pub fn train_content_head(cfg: &TrainConfig, from: &Path, labels: &LabelSet) -> 
             log.line(&format!("{layer}epoch {} content loss {l:.4}", epoch + 1));
         }
         log.line(&format!("{layer}trained ({:.0}s)", started.elapsed().as_secs_f64()));
+    }
+    if offset > 0 {
+        model.keep_content_layers(&(offset..spec.content_members).collect::<Vec<_>>())?;
+        spec.content_members -= offset;
+        log.line(&format!("kept the trained layers (seeds {}..={})", cfg.seed + offset as u64, cfg.seed + (offset + trained) as u64 - 1));
     }
 
 

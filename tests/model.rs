@@ -88,8 +88,7 @@ fn seeds_wire_report_is_mostly_unflagged() {
 
 /// Filler on the seeds (LABELING-GUIDE.md family 1, issue 4): the page furniture the guide and the
 /// issue name is filler, and the articles' headlines, bylines, bodies and own "Sources:" lists are
-/// article. Units are found by their text, so the test reads as the criterion does; the items the
-/// model does not get yet are named below and left out.
+/// article. Units are found by their text, so the test reads as the criterion does.
 #[test]
 fn seeds_filler_is_the_page_furniture() {
     let Some(docs) = seeds() else { return };
@@ -115,8 +114,8 @@ fn seeds_filler_is_the_page_furniture() {
         ("002", "Nobody Knew What This Strange Glass Dumbbell Was"),
         ("002", "If you’ve ever taken a carton of milk"),
         ("003", "\" Conservative News Daily does not always share"),
-        // Not yet: 003's ALL-CAPS in-article teaser ("DHS DENIES ICE CUT TRAINING ...", P(filler)
-        // 0.83 under the 0.84 threshold) comes out article (issue 4 stays open on it).
+        // An ALL-CAPS teaser headline in the middle of 003's article (0.3.2 left it article).
+        ("003", "DHS DENIES ICE CUT TRAINING"),
     ];
     let mut wrong = Vec::new();
     for (d, t) in filler {
@@ -399,6 +398,75 @@ fn content_head_smoke() {
     }
 }
 
+/// Each tensor's raw bytes of a safetensors file, by name.
+#[cfg(feature = "torch")]
+fn tensor_bytes(path: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let bytes = std::fs::read(path).unwrap();
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + n]).unwrap();
+    let data = &bytes[8 + n..];
+    header
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| *k != "__metadata__")
+        .map(|(k, v)| {
+            let o = &v["data_offsets"];
+            let (a, b) = (o[0].as_u64().unwrap() as usize, o[1].as_u64().unwrap() as usize);
+            (k.clone(), data[a..b].to_vec())
+        })
+        .collect()
+}
+
+/// `train --from --content-seed-offset` trains exactly the later layers of a longer ensemble run,
+/// and `--content-layers-from` joins finished runs' layers into one model, unchanged.
+#[cfg(feature = "torch")]
+#[test]
+fn content_layers_split_and_joined() {
+    let _turn = torch_turn();
+    let Some(data) = shared_data() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let run = |name: &str, members: usize, offset: usize, from: Vec<PathBuf>| {
+        let cfg = framemark::train::TrainConfig {
+            epochs: 1,
+            lr: 1e-3,
+            context: 0,
+            content_units: 40,
+            limit: Some(4),
+            babe: false,
+            paragraphs: false,
+            authored: None,
+            content_rnn: 4,
+            content_members: members,
+            content_candidates: 0,
+            content_seed_offset: offset,
+            content_layers_from: from,
+            ..smoke_config(data.clone(), &out.path().join(name))
+        };
+        let dir = framemark::train::train_content_head(&cfg, &model_dir(), &LabelSet::embedded()).expect("training runs");
+        tensor_bytes(&dir.join("model.safetensors"))
+    };
+    let long = run("long", 2, 0, Vec::new());
+    let second = run("second", 1, 1, Vec::new());
+    let joined = run("joined", 3, 0, vec![out.path().join("long/model"), out.path().join("second/model")]);
+    let layer = |w: &std::collections::BTreeMap<String, Vec<u8>>, head: &str| -> Vec<(String, Vec<u8>)> {
+        w.iter()
+            .filter(|(k, _)| k.starts_with(&format!("heads.{head}.")) || k.starts_with(&format!("heads.{head}_rnn.")))
+            .map(|(k, v)| (k[format!("heads.{head}").len()..].to_string(), v.clone()))
+            .collect()
+    };
+    assert!(!layer(&long, "content_1").is_empty());
+    assert_ne!(layer(&long, "content"), layer(&long, "content_1"), "two seeds, one layer");
+    assert_eq!(layer(&second, "content"), layer(&long, "content_1"), "the offset run trains the long run's second layer");
+    assert_eq!(layer(&joined, "content"), layer(&long, "content"));
+    assert_eq!(layer(&joined, "content_1"), layer(&long, "content_1"));
+    assert_eq!(layer(&joined, "content_2"), layer(&second, "content"));
+    let rest = |w: &std::collections::BTreeMap<String, Vec<u8>>| -> Vec<(String, Vec<u8>)> {
+        w.iter().filter(|(k, _)| !k.starts_with("heads.content")).map(|(k, v)| (k.clone(), v.clone())).collect()
+    };
+    assert_eq!(rest(&joined), rest(&long));
+}
+
 /// `train --claims --from`: the claim layer trains on a frozen model, framing and content outputs
 /// stay exactly as they were, the new model decides claims with evidence, and both backends agree
 /// on the claim outputs (GRU included).
@@ -560,6 +628,8 @@ fn smoke_config(data: PathBuf, out: &std::path::Path) -> framemark::train::Train
         layer_lr_decay: false,
         augment_pages: 0.0,
         furnish_ptc: false,
+        content_seed_offset: 0,
+        content_layers_from: Vec::new(),
         claim_rnn: 8,
         claim_sentences: 20,
         claims: true,

@@ -130,6 +130,17 @@ pub struct TrainArgs {
     /// furniture here" (off up to 0.3.2).
     #[arg(long)]
     furnish_ptc: bool,
+    /// With --from: train the layers SEED+N, SEED+N+1, ... of a run with N more layers (same data
+    /// sample, same initial weights), so the layers of one long --content-members run can be
+    /// trained by parallel processes and joined with --content-layers-from.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    content_seed_offset: usize,
+    /// With --from: take the content layers of these finished runs' models (trained --from the same
+    /// model; e.g. the parallel parts of a --content-seed-offset split), in order, instead of
+    /// training; --content-members of them are kept by dev score, and the thresholds are chosen as
+    /// after training.
+    #[arg(long, value_name = "MODEL_DIR", num_args = 1..)]
+    content_layers_from: Vec<PathBuf>,
     /// Train the claim family. With --from: the claim layer alone (claim head with its GRU, and the
     /// source/cue token head) on the frozen model, instead of the content layer. Without --from:
     /// jointly with the encoder and the framing heads (PolNeAR train units and CheckThat! train
@@ -195,6 +206,8 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         layer_lr_decay: a.layer_lr_decay,
         augment_pages: a.augment_pages,
         furnish_ptc: a.furnish_ptc,
+        content_seed_offset: a.content_seed_offset,
+        content_layers_from: a.content_layers_from,
         claim_rnn: a.claim_rnn,
         claim_sentences: a.claim_sentences,
         claims: a.claims,

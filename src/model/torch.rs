@@ -249,6 +249,38 @@ impl TorchModel {
         Ok(n)
     }
 
+    /// Sets content layer `k` to layer `j` of the finished model `src`, which must hold the same
+    /// weights as this model outside its content layers (trained `--from` the same model), or
+    /// its layers would read other unit features than they were trained on.
+    pub fn load_content_layer(&mut self, k: usize, src: &ModelDir, j: usize) -> Result<()> {
+        let bad = |reason: String| Error::Model { path: src.weights(), reason };
+        let dst = self.content.get(k).ok_or_else(|| bad(format!("this model has no content layer {k}")))?.name.clone();
+        let from = format!("heads.{}", content_member(j));
+        let vars = self.vs.variables();
+        let mut copied = 0;
+        for (name, t) in Tensor::read_safetensors(src.weights())? {
+            let t = t.to_kind(Kind::Float).to_device(self.device);
+            if DocHead::owns(&from, &name) {
+                let target = format!("{dst}{}", &name[from.len()..]);
+                let mut v = vars.get(&target).ok_or_else(|| bad(format!("no variable {target} here")))?.shallow_clone();
+                if v.size() != t.size() {
+                    return Err(bad(format!("{name} has another shape than {target}")));
+                }
+                tch::no_grad(|| v.f_copy_(&t))?;
+                copied += 1;
+            } else if !name.starts_with("heads.content") {
+                let same = vars.get(&name).is_some_and(|v| v.size() == t.size() && v.equal(&t));
+                if !same {
+                    return Err(bad(format!("{name} differs from this model's: not trained from the same model")));
+                }
+            }
+        }
+        if copied == 0 {
+            return Err(bad(format!("no content layer {j}")));
+        }
+        Ok(())
+    }
+
     /// Writes every variable as fp16 safetensors (but those of content layers dropped by
     /// [`Self::keep_content_layers`], which the var store still holds).
     pub fn save(&self, path: &Path) -> Result<()> {
