@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains the shipped model (models/framemark-minilm 0.4.0) from the base encoder, with fixed seeds,
+# Trains the claims candidate (the claim family; not shipped, see the model card) from the base encoder, with fixed seeds,
 # reading the data in place from ../shared/data (or $FRAMEMARK_DATA). About 2 hours on 2 CPU cores.
 #
 #   1. framing:  the framing-only fine-tune (0.1.0's recipe, the `train` defaults)          ~15 min
@@ -13,7 +13,7 @@
 #   5. claims:   the claim layer with its document GRU on the frozen result (`--claims --from`;
 #                with the authored claim documents), thresholds on claims-dev                 ~15 min
 #
-# The shipped 0.4.0 ran steps 3 to 5 on the committed 0.3.0 (steps 1 and 2 of an earlier build):
+# Candidate w2kc (model card) ran steps 3 to 5 on the committed 0.3.0 (steps 1 and 2 of an earlier build):
 #   mkdir -p runs/m030 && git archive d6d9090 models/framemark-minilm | tar -x -C runs/m030
 #   START_FROM=runs/m030/models/framemark-minilm bash scripts/train-model.sh runs/pipeline
 #
